@@ -1,0 +1,117 @@
+"""Sentence splitting that knows the structure of Chinese policy documents.
+
+>>> from policytext import split_sentences
+>>> split_sentences("（一）扩大内需。一是促进消费；二是扩大投资。他说：“要实干。要担当！”")
+['（一）扩大内需。', '一是促进消费；二是扩大投资。', '他说：“要实干。要担当！”']
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from ._validation import check_text
+
+__all__ = ["sentence_spans", "split_sentences"]
+
+_TERMINATORS = frozenset("。！？!?")
+_OPENERS = {
+    "“": "”",
+    "‘": "’",
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "[": "]",
+    "《": "》",
+    "〈": "〉",
+}
+_CLOSERS = frozenset(_OPENERS.values())
+_NUMERAL = "一二三四五六七八九十百零〇两"
+# A chapter, section or part heading that runs on into body text on the same
+# line, separated by whitespace: "第二章 全面贯彻… 坚持以…". The heading is
+# the marker and a short title without punctuation.
+_RUN_ON_HEADING = re.compile(
+    rf"(?:^|(?<=\s))第[{_NUMERAL}\d]+[章节篇编]\s*[^\s。！？；，：、“”]{{1,30}}(?=\s+\S)"
+)
+
+
+def _breaks(text: str) -> Iterator[int]:
+    """Offsets just after each sentence end in ``text``."""
+    expected: list[str] = []  # closing marks of the open quotes and brackets
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "\n":
+            expected.clear()  # a paragraph ends whatever marks were left open
+            yield index + 1
+        elif char == '"':  # a straight quote opens or closes
+            if expected and expected[-1] == '"':
+                expected.pop()
+            else:
+                expected.append('"')
+        elif char in _OPENERS:
+            expected.append(_OPENERS[char])
+        elif char in _CLOSERS:
+            if char in expected:
+                while expected.pop() != char:
+                    pass
+        elif char in _TERMINATORS and not expected:
+            end = index + 1
+            while end < length and text[end] in _TERMINATORS:
+                end += 1
+            yield end
+            index = end
+            continue
+        elif char in _TERMINATORS and len(expected) == 1 and expected[0] in '”」』’"':
+            # 。” closes the sentence together with its quote: 他说：“要实干。”
+            end = index + 1
+            while end < length and text[end] in _TERMINATORS:
+                end += 1
+            if end < length and text[end] == expected[0]:
+                expected.clear()
+                yield end + 1
+                index = end + 1
+                continue
+        index += 1
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of each sentence of ``text``, whitespace trimmed.
+
+    >>> sentence_spans("  稳增长。 保就业。")
+    [(2, 6), (7, 11)]
+    """
+    text = check_text(text)
+    cuts = {0, len(text), *_breaks(text)}
+    for match in _RUN_ON_HEADING.finditer(text):
+        cuts.update(match.span())
+    ordered = sorted(cuts)
+    spans = []
+    for start, end in itertools.pairwise(ordered):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences and headings, in order.
+
+    - A sentence ends at 。！？ (and ``!?``), after any closing quote that
+      follows, and at every line break.
+    - Headings on a line of their own (一、 （二） 第三章 1.) are units of
+      their own; a chapter or section heading followed on the same line by
+      whitespace and body text is split from it.
+    - Nothing splits inside quotes or brackets (“” 「」 （） 《》 …), on a
+      semicolon, or between the parts of an enumeration (一是……二是……).
+    - Only whitespace around sentences is dropped; ``""`` and whitespace give ``[]``.
+    """
+    return [text[start:end] for start, end in sentence_spans(text)]

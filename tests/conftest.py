@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled sample document and, when present, ../shared data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLE = REPO / "examples" / "sample_report.txt"
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus" / "documents.jsonl").exists():
+        pytest.skip("../shared corpus not available")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def dev_texts(shared_dir: Path) -> list[str]:
+    with (shared_dir / "corpus" / "dev_documents.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]

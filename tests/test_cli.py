@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import policytext
+from policytext.cli import _parser, main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "policytext", *args], input=stdin, capture_output=True
+    )
+
+
+def test_version() -> None:
+    result = run(["--version"])
+    assert result.returncode == 0
+    assert result.stdout.decode().strip() == f"policytext {policytext.__version__}"
+
+
+def test_tokenize_file_gives_one_line_per_input_line(sample_text: str, tmp_path: Path) -> None:
+    result = run(["tokenize", str(REPO / "examples" / "sample_report.txt")])
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == len(sample_text.rstrip("\n").split("\n"))
+    assert "新质生产力" in lines[6].split(" ")
+
+
+def test_tokenize_stdin_with_separator() -> None:
+    result = run(["tokenize", "--separator", "|", "-"], "推进“一网通办”\n".encode())
+    assert result.stdout.decode("utf-8") == "推进|“|一网通办|”\n"
+
+
+def test_split_stdin() -> None:
+    result = run(["split", "-"], "一、总体要求\n稳中求进。坚持创新！".encode())
+    assert result.stdout.decode("utf-8").splitlines() == [
+        "一、总体要求",
+        "稳中求进。",
+        "坚持创新！",
+    ]
+
+
+def test_info_reports_backend_and_vocabulary() -> None:
+    result = run(["info", "--backend", "jieba"])
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0
+    assert f"policytext {policytext.__version__}" in out
+    assert "backend: jieba" in out
+    assert re.search(r"policy vocabulary: [1-9]\d{3,} words", out)
+    assert "model" in out
+    assert result.stderr == b""  # jieba's start-up log stays quiet
+
+
+def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("稳增长。保就业。", encoding="utf-8")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("稳增长。".encode("gbk"))
+    result = run(["split", str(tmp_path / "missing.txt"), str(tmp_path), str(gbk), str(good)])
+    assert result.returncode == 1
+    assert result.stdout.decode("utf-8").splitlines() == ["稳增长。", "保就业。"]
+    errors = result.stderr.decode("utf-8").splitlines()
+    assert len(errors) == 3
+    assert "missing.txt: No such file or directory" in errors[0]
+    assert "is a directory" in errors[1]
+    assert "gbk.txt: not UTF-8" in errors[2]
+    assert all(line.startswith("policytext: error: ") for line in errors)
+    assert b"Traceback" not in result.stderr
+
+
+def test_library_errors_become_one_line_cli_errors(tmp_path: Path) -> None:
+    result = run(["tokenize", "--vocabulary", str(tmp_path / "none.txt"), "-"], "改革".encode())
+    assert result.returncode == 1
+    assert result.stderr.decode("utf-8").startswith("policytext: error: cannot read vocabulary")
+    assert b"Traceback" not in result.stderr
+
+
+def test_non_utf8_stdin_is_a_clean_error() -> None:
+    result = run(["split", "-"], "稳增长".encode("gbk"))
+    assert result.returncode == 1
+    assert b"not UTF-8" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_build_vocabulary_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text('{"text": "实施“黄小西吃晚饭”行动。"}\n', encoding="utf-8")
+    output = tmp_path / "vocab.txt"
+    assert main(["build-vocabulary", "--documents", str(corpus), "-o", str(output)]) == 0
+    assert "黄小西吃晚饭\t" in output.read_text(encoding="utf-8")
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_build_vocabulary_bad_corpus_is_a_clean_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("not json\n", encoding="utf-8")
+    result = run(["build-vocabulary", "--documents", str(corpus)])
+    assert result.returncode == 1
+    assert b"cannot read corpus" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_main_writes_to_stdout(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("稳增长。保就业。".encode())))
+    assert main(["split"]) == 0
+    assert capsys.readouterr().out == "稳增长。\n保就业。\n"
+
+
+def test_every_command_is_documented_in_readme_or_docs() -> None:
+    documented = (REPO / "README.md").read_text("utf-8") + "".join(
+        path.read_text("utf-8") for path in (REPO / "docs").glob("*.md")
+    )
+    subparsers = next(action for action in _parser()._actions if action.dest == "command")
+    commands = list(subparsers.choices)  # type: ignore[union-attr]
+    assert commands
+    for command in commands:
+        assert f"policytext {command}" in documented, f"command {command!r} is not documented"

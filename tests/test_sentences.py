@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytext import InvalidInputError, split_sentences
+from policytext._sentences import sentence_spans
+
+
+def test_splits_on_terminators_and_line_breaks() -> None:
+    text = "稳增长。保就业！要不要改革？\n要。"
+    assert split_sentences(text) == ["稳增长。", "保就业！", "要不要改革？", "要。"]
+
+
+def test_headings_are_units_of_their_own() -> None:
+    text = (
+        "一、2025年工作回顾\n（一）加快发展新质生产力。实施智造强市行动。\n"
+        "第三章　构建现代化产业体系\n第一节 提升创新能力\n1. 总体目标\n（2）保障措施"
+    )
+    assert split_sentences(text) == [
+        "一、2025年工作回顾",
+        "（一）加快发展新质生产力。",
+        "实施智造强市行动。",
+        "第三章　构建现代化产业体系",
+        "第一节 提升创新能力",
+        "1. 总体目标",
+        "（2）保障措施",
+    ]
+
+
+def test_run_on_chapter_headings_are_split_from_body_text() -> None:
+    text = "第一篇 指导原则和发展目标 第一章 全面建设小康社会 “十五”时期是不平凡的五年。"
+    assert split_sentences(text) == [
+        "第一篇 指导原则和发展目标",
+        "第一章 全面建设小康社会",
+        "“十五”时期是不平凡的五年。",
+    ]
+
+
+def test_never_splits_inside_quotes_or_brackets() -> None:
+    text = (
+        "他强调：“要实干。要担当！”（详见附件。此处从略。）继续推进。"
+        "《关于做好“三农”工作。的意见》印发。"
+    )
+    assert split_sentences(text) == [
+        "他强调：“要实干。要担当！”",
+        "（详见附件。此处从略。）继续推进。",
+        "《关于做好“三农”工作。的意见》印发。",
+    ]
+
+
+def test_keeps_enumerations_and_semicolon_clauses_together() -> None:
+    text = "一是扩大消费；二是稳定投资；三是稳住外贸。四是其他。"
+    assert split_sentences(text) == ["一是扩大消费；二是稳定投资；三是稳住外贸。", "四是其他。"]
+
+
+def test_repeated_terminators_stay_with_their_sentence() -> None:
+    assert split_sentences("真的吗？！是的……好") == ["真的吗？！", "是的……好"]
+
+
+def test_unclosed_quote_does_not_swallow_the_next_paragraph() -> None:
+    assert split_sentences("他说：“要实干。\n第二段。结束。") == [
+        "他说：“要实干。",
+        "第二段。",
+        "结束。",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t\u3000\n"])
+def test_empty_and_whitespace_give_no_sentences(text: str) -> None:
+    assert split_sentences(text) == []
+
+
+def test_non_chinese_text_is_one_sentence_per_line() -> None:
+    assert split_sentences("Hello world.\n😀") == ["Hello world.", "😀"]
+
+
+@pytest.mark.parametrize("value", [None, b"abc", ["改革。"], 3])
+def test_bad_input_raises(value: object) -> None:
+    with pytest.raises(InvalidInputError, match="text must be str"):
+        split_sentences(value)  # type: ignore[arg-type]
+
+
+text_strategy = st.text(
+    st.sampled_from(list('改革发展。！？；，“”「」（）《》"一二、第章节 \n\t\u3000abc1.')),
+    max_size=120,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_strategy)
+def test_only_surrounding_whitespace_is_dropped(text: str) -> None:
+    spans = sentence_spans(text)
+    sentences = split_sentences(text)
+    assert sentences == [text[start:end] for start, end in spans]
+    assert all(s and s == s.strip() for s in sentences)
+    # What lies between and around the sentences is whitespace only, in order.
+    position = 0
+    for start, end in spans:
+        assert start >= position and not text[position:start].strip()
+        position = end
+    assert not text[position:].strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_strategy)
+def test_splitting_is_idempotent(text: str) -> None:
+    for sentence in split_sentences(text):
+        assert split_sentences(sentence) == [sentence]
+
+
+def test_dev_gold_sentences_are_found_whole(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    sentences: set[str] = set()
+    with (shared_dir / "corpus" / "dev_documents.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            sentences.update(split_sentences(json.loads(line)["text"]))
+    with (shared_dir / "gold" / "dev.jsonl").open(encoding="utf-8") as lines:
+        gold = [json.loads(line)["text"] for line in lines]
+    compact = {re.sub(r"\s", "", sentence) for sentence in sentences}
+    found = sum(re.sub(r"\s", "", text) in compact for text in gold)
+    assert found / len(gold) >= 0.98

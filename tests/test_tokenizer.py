@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import pickle
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policytext
+from policytext import InvalidInputError, ModelLoadError, PolicyTokenizer, tokenize
+
+RJIEBA = PolicyTokenizer(backend="rjieba")
+JIEBA = PolicyTokenizer(backend="jieba")
+
+# Characters policy text is made of, plus the awkward ones.
+policy_chars = st.sampled_from(
+    list("新质生产力一网通办专精特新碳达峰放管服改革推进发展的了和“”「」（）。，；：！？、")
+    + list("0123456789０１２３４５６７８９.．%％年月日万亿ABCxyz-_ \n\t\u3000○〇")
+)
+policy_text = st.text(policy_chars, max_size=80) | st.text(max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy_text)
+def test_tokenize_is_lossless_and_has_no_empty_tokens(text: str) -> None:
+    tokens = RJIEBA.tokenize(text)
+    assert "".join(tokens) == text
+    assert all(tokens)
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy_text)
+def test_backends_agree_on_any_text(text: str) -> None:
+    assert RJIEBA.tokenize(text) == JIEBA.tokenize(text)
+
+
+def test_backends_agree_on_sample_document(sample_text: str) -> None:
+    tokens = RJIEBA.tokenize(sample_text)
+    assert tokens == JIEBA.tokenize(sample_text)
+    assert len(tokens) > 300
+
+
+def test_backends_agree_on_dev_documents(dev_texts: list[str]) -> None:
+    for text in dev_texts:
+        assert RJIEBA.tokenize(text) == JIEBA.tokenize(text)
+
+
+def test_policy_vocabulary_keeps_terms_whole() -> None:
+    tokens = tokenize("加快发展新质生产力，培育专精特新企业，实现碳达峰碳中和")
+    for term in ("新质生产力", "专精特新", "碳达峰", "碳中和"):
+        assert term in tokens
+
+
+def test_without_vocabulary_terms_are_split() -> None:
+    plain = PolicyTokenizer(vocabulary={}, learn_quoted_terms=False)
+    assert "专精特新" not in plain.tokenize("培育专精特新企业")
+
+
+def test_quoted_term_is_learned_for_the_rest_of_the_text() -> None:
+    text = "实施“黄小西吃晚饭”品牌行动。黄小西吃晚饭成为热词。"
+    tokens = tokenize(text)
+    assert tokens.count("黄小西吃晚饭") == 2
+    # Learning is per call: another text does not remember the term.
+    assert "黄小西吃晚饭" not in tokenize("黄小西吃晚饭成为热词。")
+
+
+def test_long_or_punctuated_quotes_are_not_terms() -> None:
+    tokenizer = PolicyTokenizer()
+    assert tokenizer.quoted_terms("他说“群众的事再小也是大事”，要“双随机、一公开”") == []
+    assert tokenizer.quoted_terms("推进“一网通办”和「放管服」改革，“一网通办”") == [
+        "一网通办",
+        "放管服",
+    ]
+
+
+def test_quote_rule_can_be_switched_off() -> None:
+    text = "实施“黄小西吃晚饭”品牌行动"
+    assert "黄小西吃晚饭" not in PolicyTokenizer(learn_quoted_terms=False).tokenize(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("１９９８年１２月３１日", ["１９９８年", "１２月", "３１日"]),
+        ("增长5.2%和１７％", ["增长", "5.2%", "和", "１７％"]),
+        ("二○○○年", ["二○○○年"]),
+        ("3.5万亿元", ["3.5万亿", "元"]),
+        ("PM2.5和PM_2.5", ["PM2.5", "和", "PM_2.5"]),
+        ("推动5G-A和NB-IoT", ["推动", "5G-A", "和", "NB-IoT"]),
+    ],
+)
+def test_numbers_and_ascii_compounds_are_single_tokens(text: str, expected: list[str]) -> None:
+    assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "hello world", "😀🎉", "\x00\x07", "ＡＢＣ"])
+def test_odd_input_gives_defined_result(text: str) -> None:
+    tokens = tokenize(text)
+    assert "".join(tokens) == text
+    assert all(tokens)
+    assert (tokens == []) == (text == "")
+
+
+def test_long_text_is_handled() -> None:
+    text = "推进“一网通办”改革。" * 1000
+    tokens = tokenize(text)
+    assert "".join(tokens) == text
+    assert tokens.count("一网通办") == 1000
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "text must be str, got NoneType"),
+        (b"\xe6\x94\xb9", "decode it first"),
+        (["改革"], "text must be str, got list"),
+        (42, "text must be str, got int"),
+    ],
+)
+def test_bad_input_raises_typed_error(value: object, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        tokenize(value)  # type: ignore[arg-type]
+    assert isinstance(caught.value, TypeError)
+    assert isinstance(caught.value, policytext.PolicyTextError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"backend": "pkuseg"}, "backend must be one of"),
+        ({"max_quoted_length": 1}, "max_quoted_length"),
+        ({"vocabulary": {"改革 开放": 3}}, "without whitespace"),
+        ({"vocabulary": {"改革": 0}}, "positive int"),
+        ({"vocabulary": 3.5}, "vocabulary must be"),
+    ],
+)
+def test_bad_parameters_raise_on_first_use(kwargs: dict[str, object], message: str) -> None:
+    tokenizer = PolicyTokenizer(**kwargs)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match=message):
+        tokenizer.tokenize("改革")
+
+
+def test_missing_vocabulary_file_raises_model_load_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ModelLoadError, match="cannot read vocabulary"):
+        PolicyTokenizer(vocabulary=tmp_path / "missing.txt").tokenize("改革")
+
+
+def test_vocabulary_from_file_and_mapping(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "vocab.txt"
+    path.write_text("# mine\n稳岗扩容\t5\n", encoding="utf-8")
+    assert "稳岗扩容" in PolicyTokenizer(vocabulary=path).tokenize("实施稳岗扩容行动")
+    assert "稳岗扩容" in PolicyTokenizer(vocabulary={"稳岗扩容": 5}).tokenize("实施稳岗扩容行动")
+    assert PolicyTokenizer(vocabulary={"稳岗扩容": 5}).vocabulary_size == 1
+
+
+def test_vocabulary_mapping_is_not_mutated() -> None:
+    vocabulary = {"稳岗扩容": 5}
+    PolicyTokenizer(vocabulary=vocabulary).tokenize("实施稳岗扩容行动")
+    assert vocabulary == {"稳岗扩容": 5}
+
+
+def test_pickle_keeps_parameters_not_the_segmenter() -> None:
+    tokenizer = PolicyTokenizer(backend="jieba", max_quoted_length=6)
+    tokenizer.tokenize("改革")
+    data = pickle.dumps(tokenizer)
+    assert len(data) < 1000
+    restored = pickle.loads(data)
+    assert (restored.backend, restored.max_quoted_length) == ("jieba", 6)
+    assert restored.tokenize("推进“一网通办”") == tokenizer.tokenize("推进“一网通办”")
+
+
+def test_tokenizer_is_callable_like_a_function() -> None:
+    assert RJIEBA("推进改革") == RJIEBA.tokenize("推进改革")
+
+
+def test_concurrent_first_use_loads_once_and_agrees(sample_text: str) -> None:
+    tokenizer = PolicyTokenizer()
+    expected = RJIEBA.tokenize(sample_text)
+    results: list[list[str]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(tokenizer.tokenize(sample_text)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
+
+
+def test_global_jieba_is_left_alone() -> None:
+    import jieba
+
+    before = (jieba.dt.initialized, len(jieba.dt.FREQ))
+    PolicyTokenizer(backend="jieba", vocabulary={"黄小西吃晚饭": 3}).tokenize("黄小西吃晚饭")
+    assert (jieba.dt.initialized, len(jieba.dt.FREQ)) == before

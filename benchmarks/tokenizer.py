@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -101,19 +102,34 @@ def sighan_f1(tokenize: Tokenize, gold_path: Path) -> dict[str, float]:
     }
 
 
-def chars_per_second(tokenize: Tokenize, texts: Sequence[str], repeat: int = 5) -> float:
-    """Best-of-``repeat`` throughput of ``tokenize`` over ``texts``."""
-    for text in texts[:2]:
-        tokenize(text)  # warm up: load dictionaries
+def chars_per_second(
+    tokenizers: dict[str, Tokenize], texts: Sequence[str], rounds: int = 7
+) -> dict[str, float]:
+    """Best throughput of each tokenizer over ``texts``, measured in alternating rounds.
+
+    Alternating keeps a busy moment of the machine from landing on one tokenizer only.
+    """
+    for tokenize in tokenizers.values():
+        tokenize(texts[0])  # warm up: load dictionaries
     chars = sum(map(len, texts))
-    best = min(_timed(lambda: [tokenize(text) for text in texts]) for _ in range(repeat))
-    return chars / best
+    best = dict.fromkeys(tokenizers, float("inf"))
+    for _ in range(rounds):
+        for name, tokenize in tokenizers.items():
+            seconds = _timed(lambda tokenize=tokenize: [tokenize(text) for text in texts])
+            best[name] = min(best[name], seconds)
+    return {name: chars / seconds for name, seconds in best.items()}
 
 
 def _timed(work: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
+    """Wall time of ``work()`` with the garbage collector paused, as timeit does."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        work()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
 
 
 def cold_start_seconds(code: str, runs: int = 5) -> float:
@@ -166,7 +182,6 @@ def run(data_dir: Path) -> dict[str, Any]:
             "term_integrity": term_integrity(tokenize, dev_texts, terms),
             "pku": sighan_f1(tokenize, data_dir / "segmentation" / "pku_test_gold.utf8"),
             "msr": sighan_f1(tokenize, data_dir / "segmentation" / "msr_test_gold.utf8"),
-            "chars_per_second": chars_per_second(tokenize, dev_texts),
         }
         print(
             name,
@@ -174,9 +189,10 @@ def run(data_dir: Path) -> dict[str, Any]:
             rows[name]["term_integrity"]["integrity"],
             file=sys.stderr,
         )
-    baseline = rows["jieba.lcut"]["chars_per_second"]
-    for row in rows.values():
-        row["speed_vs_jieba"] = row["chars_per_second"] / baseline
+    speeds = chars_per_second(tokenizers, dev_texts)
+    for name, row in rows.items():
+        row["chars_per_second"] = speeds[name]
+        row["speed_vs_jieba"] = speeds[name] / speeds["jieba.lcut"]
     sample = "加快发展新质生产力，推进“一网通办”。"
     cold = {
         "import jieba; jieba.lcut": cold_start_seconds(f"import jieba; jieba.lcut({sample!r})"),

@@ -5,10 +5,18 @@
 ['推进', '“', '一网通办', '”']
 >>> policytext.split_sentences("一、总体要求\\n稳中求进。坚持创新！")
 ['一、总体要求', '稳中求进。', '坚持创新！']
+>>> policytext.classify(["全面推进乡村振兴。"])
+['rural']
 
-Nothing heavy happens at import: the segmenter and its dictionaries load on
-first use.
+Nothing heavy happens at import: the segmenter, its dictionaries and the
+domain model load on first use, and the classification functions import
+numpy and scipy only when first touched.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._domains import DOMAINS, Domain
 from ._errors import InvalidInputError, ModelLoadError, PolicyTextError
@@ -16,14 +24,69 @@ from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer, tokenize
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from ._api import (
+        DocumentResult,
+        Explanation,
+        FeatureWeight,
+        Prediction,
+        SentenceResult,
+        classify,
+        classify_document,
+        explain,
+        rank,
+    )
+    from ._classifier import PolicyClassifier
+    from ._model import load_model, model_info
+
+_LAZY = {
+    "DocumentResult": "._api",
+    "Explanation": "._api",
+    "FeatureWeight": "._api",
+    "Prediction": "._api",
+    "SentenceResult": "._api",
+    "classify": "._api",
+    "classify_document": "._api",
+    "explain": "._api",
+    "rank": "._api",
+    "PolicyClassifier": "._classifier",
+    "load_model": "._model",
+    "model_info": "._model",
+}
+
 __all__ = [
     "DOMAINS",
+    "DocumentResult",
     "Domain",
+    "Explanation",
+    "FeatureWeight",
     "InvalidInputError",
     "ModelLoadError",
+    "PolicyClassifier",
     "PolicyTextError",
     "PolicyTokenizer",
+    "Prediction",
+    "SentenceResult",
     "__version__",
+    "classify",
+    "classify_document",
+    "explain",
+    "load_model",
+    "model_info",
+    "rank",
     "split_sentences",
     "tokenize",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policytext' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

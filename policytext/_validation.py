@@ -3,13 +3,17 @@
 >>> from policytext._validation import check_text
 >>> check_text("一网通办")
 '一网通办'
+>>> check_sentences(("稳增长。", "保就业。"))
+['稳增长。', '保就业。']
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ._errors import InvalidInputError
 
-__all__ = ["check_text"]
+__all__ = ["check_sentences", "check_text"]
 
 
 def check_text(value: object, name: str = "text") -> str:
@@ -25,3 +29,25 @@ def check_text(value: object, name: str = "text") -> str:
             f"e.g. {name}.decode('utf-8')"
         )
     raise InvalidInputError(f"{name} must be str, got {type(value).__name__}")
+
+
+def check_sentences(sentences: object) -> list[str]:
+    """Return ``sentences`` as a new list of str, or raise naming the first bad item.
+
+    A bare string is refused, as scikit-learn refuses it: it is almost always
+    one sentence passed where a list of sentences was meant.
+    """
+    if isinstance(sentences, str):
+        raise InvalidInputError(
+            "Iterable over raw text documents expected, string object received."
+        )
+    if isinstance(sentences, (bytes, bytearray)) or sentences is None:
+        raise InvalidInputError(f"sentences must be a list of str, got {type(sentences).__name__}")
+    if not isinstance(sentences, Iterable):
+        raise InvalidInputError(f"sentences must be a list of str, got {type(sentences).__name__}")
+    checked: list[str] = []
+    for position, item in enumerate(sentences):
+        if not isinstance(item, str):
+            raise InvalidInputError(f"sentences[{position}] must be str, got {type(item).__name__}")
+        checked.append(item)
+    return checked

@@ -1,8 +1,12 @@
 """The ``policytext`` command line.
 
+    policytext classify report.txt          # domain of each sentence, as TSV
+    policytext classify --document *.txt    # domain shares of each document
     policytext tokenize report.txt          # tokens separated by spaces
     policytext split report.txt             # one sentence per line
     policytext info                         # version, backend, vocabulary, model
+    policytext train                        # rebuild the bundled model
+    policytext evaluate gold.jsonl          # accuracy against gold labels
     policytext build-vocabulary -o vocab.txt
 
 Every command reads UTF-8 files, or standard input for ``-``. Errors print one
@@ -13,10 +17,11 @@ cannot be read is reported and the others are still processed.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._discovery import build_vocabulary
 from ._errors import PolicyTextError
@@ -29,7 +34,9 @@ from ._vocabulary import format_vocabulary
 __all__ = ["main"]
 
 _PROG = "policytext"
-_SHARED_DOCUMENTS = Path("..") / "shared" / "corpus" / "documents.jsonl"
+_SHARED = Path("..") / "shared"
+_SHARED_DOCUMENTS = _SHARED / "corpus" / "documents.jsonl"
+_PROGRESS_FROM = 5  # files: show a progress bar from this many on
 
 
 class CommandError(Exception):
@@ -99,11 +106,129 @@ def _command_split(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _command_info(args: argparse.Namespace, out: TextIO) -> int:
+    from ._model import model_info
+
     tokenizer = PolicyTokenizer(backend=args.backend)
     out.write(f"policytext {__version__}\n")
     out.write(f"backend: {tokenizer.backend} (available: {', '.join(BACKENDS)})\n")
     out.write(f"policy vocabulary: {tokenizer.vocabulary_size} words\n")
-    out.write("classifier model: none bundled in this version\n")
+    try:
+        info = model_info()
+    except PolicyTextError as error:
+        out.write(f"model: unavailable ({error})\n")
+        return 1
+    metrics = info.get("dev_metrics", {}).get("sentences", {})
+    out.write(
+        f"model: {info.get('model_version')} trained {info.get('trained')}, "
+        f"{len(info.get('labels', []))} domains, dev accuracy {metrics.get('accuracy', 0):.3f}, "
+        f"macro-F1 {metrics.get('macro_f1', 0):.3f}\n"
+    )
+    out.write(f"model path: {info['path']}\n")
+    return 0
+
+
+def _classify_text(name: str, text: str, path: str | None) -> tuple[str, Any]:
+    """Classify one document (in a worker process when ``--jobs`` > 1)."""
+    from ._api import classify_document
+    from ._model import model_at
+
+    return name, classify_document(text, model=model_at(path))
+
+
+def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
+    from ._model import bundled_model_path, model_at
+
+    model_path = args.model
+    model_at(model_path)  # fail early, once, on a missing or corrupt model
+    errors: list[str] = []
+    inputs = _read_inputs(args.files or ["-"], errors)
+    if args.jobs == 1:
+        results: Iterator[tuple[str, Any]] = (
+            _classify_text(name, text, model_path) for name, text in inputs
+        )
+    else:
+        from joblib import Parallel, delayed
+
+        path = model_path or str(bundled_model_path())
+        results = Parallel(n_jobs=args.jobs, return_as="generator")(
+            delayed(_classify_text)(name, text, path) for name, text in inputs
+        )
+    if len(args.files) >= _PROGRESS_FROM:
+        from tqdm.auto import tqdm
+
+        results = tqdm(results, total=len(args.files), desc="classify", unit="file")
+    for name, document in results:
+        if args.document:
+            row = {"doc": name, "label": document.label, "shares": document.shares}
+            if args.format == "jsonl":
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                shares = " ".join(f"{k}:{v:.3f}" for k, v in document.shares.items())
+                out.write(f"{name}\t{document.label}\t{shares}\n")
+            continue
+        for sentence in document.sentences:
+            if args.format == "jsonl":
+                row = {"doc": name, **sentence._asdict()}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                text = sentence.text.replace("\t", " ")
+                out.write(
+                    f"{name}\t{sentence.index}\t{sentence.label or ''}\t"
+                    f"{sentence.score:.3f}\t{text}\n"
+                )
+    for error in errors:
+        print(f"{_PROG}: error: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _data_dir(value: str | None) -> Path:
+    if value is not None:
+        return Path(value)
+    if not _SHARED.is_dir():
+        raise CommandError(f"--data-dir is required (no {_SHARED} here)")
+    return _SHARED
+
+
+def _command_train(args: argparse.Namespace, out: TextIO) -> int:
+    from ._training import tqdm_progress, train_model
+
+    metadata = train_model(_data_dir(args.data_dir), args.output, progress=tqdm_progress)
+    out.write(json.dumps(metadata.get("dev_metrics", {}), indent=2) + "\n")
+    print(f"{_PROG}: wrote model {metadata['model_version']} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _command_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from ._model import load_model
+    from ._training import evaluate_documents, evaluate_sentences
+
+    model = load_model(args.model)
+    reports = {"sentences": evaluate_sentences(model, Path(args.gold))}
+    if args.documents:
+        reports["documents"] = evaluate_documents(model, Path(args.documents), Path(args.gold))
+    if args.format == "json":
+        out.write(json.dumps(reports, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for scope, report in reports.items():
+        out.write(
+            f"{scope}: n={report['n']} accuracy={report['accuracy']:.4f} "
+            f"macro-F1={report['macro_f1']:.4f}"
+            + (f" top-2={report['top2']:.4f}" if "top2" in report else "")
+            + "\n"
+        )
+    per_domain = reports["sentences"]["per_domain"]
+    out.write("\ndomain        precision  recall  f1     support\n")
+    for label, row in per_domain.items():
+        out.write(
+            f"{label:<13} {row['precision']:.3f}      {row['recall']:.3f}   "
+            f"{row['f1']:.3f}  {row['support']}\n"
+        )
+    confusion = reports["sentences"]["confusion"]
+    short = [label[:4] for label in confusion["labels"]]
+    out.write("\nconfusion (rows gold, columns predicted)\n")
+    out.write("     " + " ".join(f"{s:>4}" for s in short) + "\n")
+    for label, counts in zip(short, confusion["matrix"], strict=True):
+        out.write(f"{label:>4} " + " ".join(f"{c:>4}" for c in counts) + "\n")
     return 0
 
 
@@ -154,6 +279,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; - for stdin")
     split.set_defaults(run=_command_split)
+
+    classify = commands.add_parser(
+        "classify",
+        help="policy domain of each sentence of each file",
+        description="Split each file into sentences and classify each, reading the document's "
+        "headings and paragraph leads. Prints doc, index, label, score and text as TSV, or "
+        "JSON Lines. Example: policytext classify report.txt",
+    )
+    classify.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; - for stdin")
+    classify.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    classify.add_argument(
+        "--document", action="store_true", help="one line per document: its domain and shares"
+    )
+    classify.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
+    classify.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
+    classify.set_defaults(run=_command_classify)
+
+    train = commands.add_parser(
+        "train",
+        help="train the domain model from the project's data",
+        description="Reproduce the bundled model from corpus/documents.jsonl and "
+        "gold/silver.jsonl, scoring it on the dev set. Needs the [train] extra. "
+        "Example: policytext train --data-dir ../shared --output models/domains",
+    )
+    train.add_argument("--data-dir", metavar="DIR", help=f"data directory (default: {_SHARED})")
+    train.add_argument("--output", metavar="DIR", default="models/domains")
+    train.set_defaults(run=_command_train)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score the model against gold labels",
+        description="Accuracy, macro-F1, top-2, per-domain scores and confusion matrix on a "
+        "gold JSON Lines file of {text, label, doc}. Example: policytext evaluate "
+        "../shared/gold/dev.jsonl --documents ../shared/corpus/dev_documents.jsonl",
+    )
+    evaluate.add_argument("gold", metavar="GOLD.jsonl")
+    evaluate.add_argument("--documents", metavar="JSONL", help="also score classify_document")
+    evaluate.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.set_defaults(run=_command_evaluate)
 
     info = commands.add_parser(
         "info",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import policytext
 from policytext.cli import _parser, main
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "examples" / "sample_report.txt"
 
 
 def run(args: list[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -55,7 +57,7 @@ def test_info_reports_backend_and_vocabulary() -> None:
     assert f"policytext {policytext.__version__}" in out
     assert "backend: jieba" in out
     assert re.search(r"policy vocabulary: [1-9]\d{3,} words", out)
-    assert "model" in out
+    assert re.search(r"model: \S+ trained \S+, 19 domains, dev accuracy 0\.\d{3}", out)
     assert result.stderr == b""  # jieba's start-up log stays quiet
 
 
@@ -121,3 +123,70 @@ def test_every_command_is_documented_in_readme_or_docs() -> None:
     assert commands
     for command in commands:
         assert f"policytext {command}" in documented, f"command {command!r} is not documented"
+
+
+def test_classify_prints_tsv_per_sentence() -> None:
+    result = run(["classify", str(REPO / "examples" / "sample_report.txt")])
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(rows) == len(policytext.split_sentences(SAMPLE.read_text("utf-8")))
+    assert all(len(row) == 5 for row in rows)
+    assert rows[0][1] == "0" and float(rows[0][3]) <= 1.0
+    codes = {domain.code for domain in policytext.DOMAINS}
+    assert {row[2] for row in rows} <= codes
+
+
+def test_classify_jsonl_and_document_shares(tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("全面推进乡村振兴。稳定粮食生产。", encoding="utf-8")
+    result = run(["classify", "--format", "jsonl", "--document", str(SAMPLE), str(other)])
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [row["doc"] for row in rows] == [str(SAMPLE), str(other)]
+    assert rows[1]["label"] == "rural" and rows[1]["shares"] == {"rural": 1.0}
+    sentences = run(["classify", "--format", "jsonl", "-"], "稳定粮食生产。".encode())
+    row = json.loads(sentences.stdout.decode("utf-8"))
+    assert row["label"] == "rural" and row["index"] == 0 and row["doc"] == "<stdin>"
+
+
+def test_classify_jobs_give_the_same_output_and_bad_files_do_not_stop_others(
+    tmp_path: Path,
+) -> None:
+    files = []
+    for n in range(6):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"第{n}份。全面推进乡村振兴。发展数字经济。", encoding="utf-8")
+        files.append(str(path))
+    serial = run(["classify", *files])
+    parallel = run(["classify", "--jobs", "2", *files, str(tmp_path / "missing.txt")])
+    assert parallel.stdout == serial.stdout
+    assert parallel.returncode == 1
+    assert b"missing.txt: No such file or directory" in parallel.stderr
+    assert b"Traceback" not in parallel.stderr
+
+
+def test_classify_with_a_broken_model_is_a_clean_error(tmp_path: Path) -> None:
+    result = run(["classify", "--model", str(tmp_path), "-"], "稳定粮食生产。".encode())
+    assert result.returncode == 1
+    assert b"metadata.json is missing" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_evaluate_prints_scores_table_and_confusion(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"doc": "d", "text": "全面推进乡村振兴。", "label": "rural"},
+        {"doc": "d", "text": "发展数字经济，建设数字政府。", "label": "digital"},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = run(["evaluate", str(gold)])
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "sentences: n=2 accuracy=" in out and "top-2=" in out
+    assert "rural" in out and "confusion (rows gold, columns predicted)" in out
+    report = json.loads(run(["evaluate", "--format", "json", str(gold)]).stdout)
+    assert report["sentences"]["n"] == 2
+
+
+def test_train_without_data_is_a_clean_error(tmp_path: Path) -> None:
+    result = run(["train", "--data-dir", str(tmp_path), "--output", str(tmp_path / "m")])
+    assert result.returncode == 1
+    assert b"training data not found" in result.stderr and b"Traceback" not in result.stderr

@@ -2,20 +2,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
+
+import pytest
 
 import policytext
 
 
 def test_public_api_is_explicit() -> None:
-    public = [
-        name
-        for name, value in vars(policytext).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-    ]
-    assert sorted(policytext.__all__) == sorted([*public, "__version__"])
-    for name in policytext.__all__:
-        assert getattr(policytext, name) is not None
+    namespace: dict[str, object] = {}
+    exec("from policytext import *", namespace)
+    exported = {name for name in namespace if name != "__builtins__"}
+    assert exported == set(policytext.__all__)
+    assert all(namespace[name] is not None for name in exported)
+    assert set(policytext.__all__) <= set(dir(policytext))
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        policytext.nothing  # noqa: B018
 
 
 def test_import_loads_no_segmenter_or_model() -> None:

@@ -1,0 +1,266 @@
+"""Classifying sentences and documents into policy domains.
+
+>>> import policytext
+>>> policytext.classify(["全面推进乡村振兴，稳定粮食生产。", "", "😀"])
+['rural', None, None]
+>>> [prediction.label for prediction in policytext.rank(["深化医药卫生体制改革。"], k=2)[0]]
+['health', 'reform']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+from ._classifier import FloatArray, PolicyClassifier
+from ._errors import InvalidInputError
+from ._model import default_model, model_at
+from ._structure import document_structure
+from ._validation import check_sentences, check_text
+
+__all__ = [
+    "DocumentResult",
+    "Explanation",
+    "FeatureWeight",
+    "Prediction",
+    "SentenceResult",
+    "classify",
+    "classify_document",
+    "explain",
+    "rank",
+]
+
+GENERAL = "general"
+# A sentence is classifiable when it has a Chinese character or a Latin letter.
+_CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
+_CHUNK = 2000
+
+
+class Prediction(NamedTuple):
+    """A domain and its probability."""
+
+    label: str
+    score: float
+
+
+class FeatureWeight(NamedTuple):
+    """A feature of a sentence and how much it added to a domain's score.
+
+    ``w:`` features are words or pairs of adjacent words, ``c:`` features
+    character n-grams.
+    """
+
+    feature: str
+    weight: float
+
+
+class Explanation(NamedTuple):
+    """Why a sentence got its domain: the features that pushed it most."""
+
+    label: str
+    score: float
+    features: list[FeatureWeight]
+
+
+class SentenceResult(NamedTuple):
+    """One sentence of a document with its domain."""
+
+    index: int  # type: ignore[assignment]  # shadows tuple.index, by design
+    text: str
+    label: str | None
+    score: float
+    heading: str
+
+
+class DocumentResult(NamedTuple):
+    """Domains of a document's sentences, in order, and of the document."""
+
+    sentences: list[SentenceResult]
+    label: str | None
+    """The most frequent domain other than ``general``; ``general`` only when no
+    other domain occurs; ``None`` when nothing in the document is classifiable."""
+    shares: dict[str, float]
+    """Share of the classifiable sentences in each domain, largest first."""
+
+
+def has_content(text: str) -> bool:
+    """Whether ``text`` has anything to classify (a Chinese character or a letter)."""
+    return _CONTENT.search(text) is not None
+
+
+def _model(model: PolicyClassifier | None) -> PolicyClassifier:
+    if model is None:
+        return default_model()
+    if not isinstance(model, PolicyClassifier):
+        raise InvalidInputError(f"model must be a PolicyClassifier, got {type(model).__name__}")
+    return model
+
+
+def _check_n_jobs(n_jobs: object) -> int:
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0:
+        raise InvalidInputError(f"n_jobs must be a non-zero int, got {n_jobs!r}")
+    return n_jobs
+
+
+def _probabilities_in_worker(path: str, sentences: list[str]) -> FloatArray:
+    return model_at(path).predict_proba(sentences)
+
+
+def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -> FloatArray:
+    if not sentences:
+        return np.zeros((0, len(model.classes_)))
+    chunks = [sentences[i : i + _CHUNK] for i in range(0, len(sentences), _CHUNK)]
+    path = getattr(model, "path_", None)
+    if n_jobs == 1 or len(chunks) == 1 or path is None:
+        return np.vstack([model.predict_proba(chunk) for chunk in chunks])
+    from joblib import Parallel, delayed
+
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(_probabilities_in_worker)(str(path), chunk) for chunk in chunks
+    )
+    return np.vstack(parts)
+
+
+def _scored(
+    sentences: object, model: PolicyClassifier | None, n_jobs: int
+) -> tuple[list[str], PolicyClassifier, list[FloatArray | None]]:
+    items = check_sentences(sentences)
+    chosen = _model(model)
+    n_jobs = _check_n_jobs(n_jobs)
+    positions = [i for i, text in enumerate(items) if has_content(text)]
+    probabilities = _probabilities(chosen, [items[i] for i in positions], n_jobs)
+    rows: list[FloatArray | None] = [None] * len(items)
+    for position, row in zip(positions, probabilities, strict=True):
+        rows[position] = row
+    return items, chosen, rows
+
+
+def classify(
+    sentences: Sequence[str], *, n_jobs: int = 1, model: PolicyClassifier | None = None
+) -> list[str | None]:
+    """The domain code of each sentence, in order.
+
+    ``None`` marks a sentence with nothing to classify: empty, whitespace,
+    or without any Chinese character or Latin letter (digits, punctuation,
+    emoji). ``n_jobs`` > 1 spreads large batches over processes with joblib
+    (-1: all cores); results do not depend on it.
+    """
+    _, chosen, rows = _scored(sentences, model, n_jobs)
+    return [None if row is None else str(chosen.classes_[row.argmax()]) for row in rows]
+
+
+def rank(
+    sentences: Sequence[str],
+    k: int = 3,
+    *,
+    n_jobs: int = 1,
+    model: PolicyClassifier | None = None,
+) -> list[list[Prediction]]:
+    """The ``k`` most probable domains of each sentence, best first.
+
+    Scores are calibrated probabilities. A sentence with nothing to classify
+    gets ``[]``.
+    """
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise InvalidInputError(f"k must be a positive int, got {k!r}")
+    _, chosen, rows = _scored(sentences, model, n_jobs)
+    ranked: list[list[Prediction]] = []
+    for row in rows:
+        if row is None:
+            ranked.append([])
+            continue
+        best = np.argsort(-row, kind="stable")[:k]
+        ranked.append([Prediction(str(chosen.classes_[i]), float(row[i])) for i in best])
+    return ranked
+
+
+def explain(sentence: str, k: int = 5, *, model: PolicyClassifier | None = None) -> Explanation:
+    """The predicted domain of ``sentence`` and the ``k`` features that pushed it most.
+
+    >>> explanation = explain("全面推进乡村振兴。", k=2)
+    >>> explanation.label, len(explanation.features)
+    ('rural', 2)
+    """
+    text = check_text(sentence, "sentence")
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise InvalidInputError(f"k must be a positive int, got {k!r}")
+    chosen = _model(model)
+    if not has_content(text):
+        raise InvalidInputError("sentence has nothing to classify (no Chinese or letters)")
+    row = chosen.predict_proba([text])[0]
+    label = str(chosen.classes_[row.argmax()])
+    contributions = sorted(chosen.contributions(text, label), key=lambda item: -item[1])
+    return Explanation(
+        label, float(row.max()), [FeatureWeight(name, weight) for name, weight in contributions[:k]]
+    )
+
+
+def classify_document(text: str, *, model: PolicyClassifier | None = None) -> DocumentResult:
+    """Classify each sentence of a document, reading the document's structure.
+
+    A sentence's heading and the lead sentence of its paragraph are evidence
+    for its domain, weighed by the model's context weights: a vague sentence
+    under 「（三）全面推进乡村振兴」 leans to ``rural``. Sentences come from
+    :func:`policytext.split_sentences`.
+    """
+    text = check_text(text)
+    chosen = _model(model)
+    sentences = document_structure(text)
+    texts = (
+        {s.text for s in sentences} | {s.heading for s in sentences} | {s.lead for s in sentences}
+    )
+    known = sorted(t for t in texts if t and has_content(t))
+    rows = dict(zip(known, _probabilities(chosen, known, 1), strict=True))
+    context = chosen.context_
+    results = []
+    for sentence in sentences:
+        row = rows.get(sentence.text)
+        if row is None:
+            results.append(
+                SentenceResult(sentence.index, sentence.text, None, 0.0, sentence.heading)
+            )
+            continue
+        if context is not None:
+            # Naive Bayes: add the expected log-likelihood ratio of what the
+            # heading and the lead say, weighted by the model's context weights.
+            log_scores = np.log(np.maximum(row, 1e-12))
+            heading_row = rows.get(sentence.heading)
+            if heading_row is not None:
+                log_scores = log_scores + context.heading_weight * (context.heading @ heading_row)
+            lead_row = rows.get(sentence.lead)
+            if lead_row is not None:
+                log_scores = log_scores + context.lead_weight * (context.lead @ lead_row)
+            row = np.exp(log_scores - log_scores.max())
+            row = row / row.sum()
+        best = int(row.argmax())
+        results.append(
+            SentenceResult(
+                sentence.index,
+                sentence.text,
+                str(chosen.classes_[best]),
+                float(row[best]),
+                sentence.heading,
+            )
+        )
+    return _summarise(results)
+
+
+def _summarise(results: list[SentenceResult]) -> DocumentResult:
+    counts = Counter(result.label for result in results if result.label is not None)
+    total = sum(counts.values())
+    shares = {label: count / total for label, count in counts.most_common()}
+    # The most frequent specific domain; ties go to the higher summed score.
+    scores: dict[str, float] = {}
+    for result in results:
+        if result.label is not None:
+            scores[result.label] = scores.get(result.label, 0.0) + result.score
+    specific = [label for label in counts if label != GENERAL]
+    if specific:
+        label: str | None = max(specific, key=lambda name: (counts[name], scores[name]))
+    else:
+        label = GENERAL if counts else None
+    return DocumentResult(results, label, shares)

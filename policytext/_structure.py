@@ -1,0 +1,104 @@
+"""Document structure: each sentence with its paragraph, heading path and paragraph lead.
+
+Headings and paragraph lead sentences carry the domain of what follows them;
+this module finds them so that the classifier can use them as evidence.
+
+>>> from policytext._structure import document_structure
+>>> text = "一、主要任务\\n（一）全面推进乡村振兴。抓好粮食生产。\\n稳定种植面积。"
+>>> grain = document_structure(text)[2]
+>>> grain.text, grain.headings, grain.lead
+('抓好粮食生产。', ('一、主要任务', '（一）全面推进乡村振兴。'), '（一）全面推进乡村振兴。')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ._sentences import sentence_spans
+from ._validation import check_text
+
+__all__ = ["StructuredSentence", "document_structure", "heading_level"]
+
+_CN = "一二三四五六七八九十百零〇两"
+# Heading markers by level: parts, chapters, sections, then the numbered
+# outline of work reports (一、 （一） 1. （1）).
+_LEVELS = (
+    re.compile(rf"第[{_CN}\d]+[篇编]"),
+    re.compile(rf"第[{_CN}\d]+章|[{_CN}]+、(?![{_CN}]+、)"),
+    re.compile(rf"第[{_CN}\d]+节|[（(][{_CN}]+[）)]"),
+    re.compile(r"\d+[.．、](?!\d)"),
+    re.compile(r"[（(]\d+[）)]"),
+)
+_MAX_HEADING_LENGTH = 60
+
+
+class StructuredSentence(NamedTuple):
+    """A sentence of a document with the structure around it."""
+
+    index: int  # type: ignore[assignment]  # shadows tuple.index, by design
+    """Position of the sentence in the document, from 0."""
+    text: str
+    start: int
+    """Offset of the sentence in the document text."""
+    end: int
+    paragraph: int
+    """Index of the paragraph (line) the sentence is in, from 0."""
+    headings: tuple[str, ...]
+    """The headings above the sentence, outermost first (not the sentence itself)."""
+    lead: str
+    """The first sentence of the paragraph when this sentence is not it, else ``""``."""
+    is_heading: bool
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading above the sentence, or ``""``."""
+        return self.headings[-1] if self.headings else ""
+
+
+def heading_level(sentence: str) -> int | None:
+    """The outline level of a heading (0 = part), or ``None`` for a body sentence.
+
+    >>> heading_level("（三）全面推进乡村振兴"), heading_level("我们要推进乡村振兴。")
+    (2, None)
+    """
+    if len(sentence) > _MAX_HEADING_LENGTH:
+        return None
+    for level, marker in enumerate(_LEVELS):
+        if marker.match(sentence):
+            return level
+    return None
+
+
+def document_structure(text: str) -> list[StructuredSentence]:
+    """Split ``text`` into sentences (as :func:`policytext.split_sentences`) with structure."""
+    text = check_text(text)
+    sentences: list[StructuredSentence] = []
+    open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
+    paragraph, paragraph_start, lead = -1, -1, ""
+    for index, (start, end) in enumerate(sentence_spans(text)):
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start != paragraph_start:
+            paragraph, paragraph_start, lead = paragraph + 1, line_start, ""
+        sentence = text[start:end]
+        level = heading_level(sentence)
+        if level is not None:
+            while open_headings and open_headings[-1][0] >= level:
+                open_headings.pop()
+        sentences.append(
+            StructuredSentence(
+                index=index,
+                text=sentence,
+                start=start,
+                end=end,
+                paragraph=paragraph,
+                headings=tuple(heading for _, heading in open_headings),
+                lead=lead,
+                is_heading=level is not None,
+            )
+        )
+        if level is not None:
+            open_headings.append((level, sentence))
+        if not lead:
+            lead = sentence
+    return sentences

@@ -1,0 +1,148 @@
+"""The classification API, on the bundled model."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import policytext
+from policytext import DOMAINS, InvalidInputError, Prediction
+
+CODES = {domain.code for domain in DOMAINS}
+SENTENCES = [
+    "全面推进乡村振兴，稳定粮食生产。",
+    "深化医药卫生体制改革。",
+    "加强国防动员建设，做好双拥工作。",
+    "扎实推进义务教育优质均衡发展。",
+]
+
+
+def test_model_labels_are_the_taxonomy() -> None:
+    assert set(policytext.model_info()["labels"]) == CODES
+
+
+def test_classify_gives_one_domain_per_sentence() -> None:
+    assert policytext.classify(SENTENCES) == ["rural", "health", "defense", "education"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "😀🎉", "12345", "，。！", "\x00\x07"])
+def test_nothing_to_classify_gives_none(text: str) -> None:
+    assert policytext.classify([text, SENTENCES[0]]) == [None, "rural"]
+    assert policytext.rank([text]) == [[]]
+
+
+def test_non_chinese_and_very_long_text_get_a_domain() -> None:
+    labels = policytext.classify(["Hello world", "推进乡村振兴。" * 2000])
+    assert labels[0] in CODES and labels[1] == "rural"
+
+
+def test_empty_input_gives_empty_output() -> None:
+    assert policytext.classify([]) == []
+    assert policytext.rank(()) == []
+
+
+def test_input_is_not_mutated_and_any_iterable_works() -> None:
+    sentences = list(SENTENCES)
+    policytext.classify(sentences)
+    assert sentences == SENTENCES
+    assert policytext.classify(iter(SENTENCES)) == policytext.classify(tuple(SENTENCES))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("一句话。", "Iterable over raw text documents expected, string object received."),
+        (None, "got NoneType"),
+        (b"\xe6\x94\xb9", "got bytes"),
+        (["好。", None], r"sentences\[1\] must be str, got NoneType"),
+        (["好。", ["嵌套"]], r"sentences\[1\] must be str, got list"),
+        ([b"abc"], r"sentences\[0\] must be str, got bytes"),
+        (3.5, "got float"),
+    ],
+)
+def test_bad_input_raises_a_typed_error(value: object, message: str) -> None:
+    for function in (policytext.classify, policytext.rank):
+        with pytest.raises(InvalidInputError, match=message):
+            function(value)  # type: ignore[operator]
+
+
+def test_bad_options_raise() -> None:
+    with pytest.raises(InvalidInputError, match="k must be a positive int"):
+        policytext.rank(SENTENCES, k=0)
+    with pytest.raises(InvalidInputError, match="n_jobs must be a non-zero int"):
+        policytext.classify(SENTENCES, n_jobs=0)
+    with pytest.raises(InvalidInputError, match="model must be a PolicyClassifier"):
+        policytext.classify(SENTENCES, model="models/domains")  # type: ignore[arg-type]
+
+
+def test_rank_gives_probabilities_best_first() -> None:
+    ranked = policytext.rank(SENTENCES, k=19)
+    for predictions, label in zip(ranked, policytext.classify(SENTENCES), strict=True):
+        assert isinstance(predictions[0], Prediction)
+        assert predictions[0].label == label
+        scores = [p.score for p in predictions]
+        assert scores == sorted(scores, reverse=True)
+        assert sum(scores) == pytest.approx(1.0)
+        assert {p.label for p in predictions} == CODES
+
+
+def test_parallel_and_threaded_results_equal_serial() -> None:
+    sentences = SENTENCES * 1500  # several chunks
+    serial = policytext.classify(sentences)
+    assert policytext.classify(sentences, n_jobs=2) == serial
+    results: list[list[str | None]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(policytext.classify(sentences[:400])))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [serial[:400]] * 4
+
+
+def test_explain_returns_the_features_that_pushed_the_label() -> None:
+    explanation = policytext.explain("全面推进乡村振兴，稳定粮食生产。", k=3)
+    assert explanation.label == "rural"
+    assert 0 < explanation.score <= 1
+    weights = [feature.weight for feature in explanation.features]
+    assert len(weights) == 3 and weights == sorted(weights, reverse=True)
+    assert all(f.feature.startswith(("w:", "c:")) for f in explanation.features)
+    with pytest.raises(InvalidInputError, match="nothing to classify"):
+        policytext.explain("😀")
+    with pytest.raises(InvalidInputError, match="sentence must be str"):
+        policytext.explain(["乡村振兴"])  # type: ignore[arg-type]
+
+
+def test_classify_document_reads_structure_in_order(sample_text: str) -> None:
+    result = policytext.classify_document(sample_text)
+    assert [s.text for s in result.sentences] == policytext.split_sentences(sample_text)
+    assert [s.index for s in result.sentences] == list(range(len(result.sentences)))
+    assert result.label in CODES - {"general"}
+    assert sum(result.shares.values()) == pytest.approx(1.0)
+    grain = next(s for s in result.sentences if s.text.startswith("新建高标准农田"))
+    assert grain.label == "rural" and grain.heading == "（三）全面推进乡村振兴。"
+
+
+def test_document_label_rules() -> None:
+    letter = (
+        "尊敬的领导：您好！我想咨询养老金的领取问题。我退休后养老金一直没有发放。谢谢！此致敬礼！"
+    )
+    result = policytext.classify_document(letter)
+    assert result.label == "livelihood"
+    assert "general" in result.shares  # the polite formulae are general, yet do not win
+    assert policytext.classify_document("各位代表：").label == "general"
+    empty = policytext.classify_document("")
+    assert empty.sentences == [] and empty.label is None and empty.shares == {}
+    assert policytext.classify_document("😀。").sentences[0].label is None
+
+
+def test_context_helps_a_vague_sentence_under_a_clear_heading() -> None:
+    vague = "抓好这项工作，确保取得实效。"
+    text = f"（三）全面推进乡村振兴。巩固拓展脱贫攻坚成果，稳定粮食生产。{vague}"
+    alone = dict((p.label, p.score) for p in policytext.rank([vague], k=19)[0])
+    in_document = policytext.classify_document(text).sentences[-1]
+    assert in_document.label == "rural"
+    assert alone["rural"] < in_document.score

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from policytext._structure import document_structure, heading_level
+
+TEXT = """政府工作报告
+一、2025年工作回顾
+（一）全面推进乡村振兴。抓好粮食生产。稳定种植面积。
+一是稳面积；二是提单产。
+二、主要任务
+（一）发展数字经济。
+第三章 科技创新
+1. 加强基础研究
+（2）建设实验室"""
+
+
+def test_heading_levels() -> None:
+    assert heading_level("一、2025年工作回顾") == 1
+    assert heading_level("（三）全面推进乡村振兴。") == 2
+    assert heading_level("第三章 科技创新") == 1
+    assert heading_level("第一篇 总体要求") == 0
+    assert heading_level("1. 加强基础研究") == 3
+    assert heading_level("（2）建设实验室") == 4
+    assert heading_level("一、二、三产业增加值分别增长4.2%、5%、5.4%。") is None
+    assert heading_level("我们要推进乡村振兴。") is None
+    assert heading_level("1.5%") is None
+
+
+def test_sentences_carry_heading_path_and_paragraph_lead() -> None:
+    sentences = document_structure(TEXT)
+    by_text = {s.text: s for s in sentences}
+    grain = by_text["抓好粮食生产。"]
+    assert grain.headings == ("一、2025年工作回顾", "（一）全面推进乡村振兴。")
+    assert grain.heading == "（一）全面推进乡村振兴。"
+    assert grain.lead == "（一）全面推进乡村振兴。"
+    assert by_text["（一）全面推进乡村振兴。"].lead == ""
+    assert by_text["（一）全面推进乡村振兴。"].is_heading
+    enumeration = by_text["一是稳面积；二是提单产。"]
+    assert enumeration.lead == "" and enumeration.paragraph == 3
+    assert enumeration.heading == "（一）全面推进乡村振兴。"
+    # A new level-1 heading closes the sections under the previous one.
+    assert by_text["（一）发展数字经济。"].headings == ("二、主要任务",)
+    # A chapter is level 1 too, so it closes "二、"; numbered items nest under it.
+    assert by_text["（2）建设实验室"].headings == ("第三章 科技创新", "1. 加强基础研究")
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+    assert all(TEXT[s.start : s.end] == s.text for s in sentences)
+
+
+def test_empty_document() -> None:
+    assert document_structure("") == []

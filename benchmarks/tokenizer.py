@@ -9,33 +9,18 @@ a test: the numbers depend on the machine and are reported, not asserted.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import gc
-import json
-import os
-import platform
-import statistics
-import subprocess
 import sys
-import time
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from common import cold_start_seconds, machine, main, plain_jieba, read_jsonl, timed
 
 import policytext
 from policytext import PolicyTokenizer
 
 Tokenize = Callable[[str], Sequence[str]]
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
-DEFAULT_OUT = Path(__file__).resolve().parent / "results"
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def token_spans(tokens: Iterable[str]) -> set[tuple[int, int]]:
@@ -115,49 +100,9 @@ def chars_per_second(
     best = dict.fromkeys(tokenizers, float("inf"))
     for _ in range(rounds):
         for name, tokenize in tokenizers.items():
-            seconds = _timed(lambda tokenize=tokenize: [tokenize(text) for text in texts])
+            seconds = timed(lambda tokenize=tokenize: [tokenize(text) for text in texts])
             best[name] = min(best[name], seconds)
     return {name: chars / seconds for name, seconds in best.items()}
-
-
-def _timed(work: Callable[[], object]) -> float:
-    """Wall time of ``work()`` with the garbage collector paused, as timeit does."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        work()
-        return time.perf_counter() - start
-    finally:
-        gc.enable()
-
-
-def cold_start_seconds(code: str, runs: int = 5) -> float:
-    """Median wall time of a fresh ``python -c code`` process."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def plain_jieba() -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba
-
-
-def machine() -> dict[str, Any]:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
 
 
 def run(data_dir: Path) -> dict[str, Any]:
@@ -250,19 +195,5 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    results = run(args.data_dir)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "tokenizer.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (args.out / "tokenizer.md").write_text(markdown(results), encoding="utf-8")
-    print(markdown(results))
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__, "tokenizer", run, markdown)

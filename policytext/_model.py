@@ -41,13 +41,11 @@ _by_path: dict[str, PolicyClassifier] = {}
 
 def bundled_model_path() -> Path:
     """Directory of the model shipped with policytext."""
-    try:
-        installed = Path(str(resources.files("policytext.models"))) / _MODEL_NAME
-    except ModuleNotFoundError:  # running from a source checkout
-        installed = None
-    if installed is not None and installed.is_dir():
+    package = Path(__file__).resolve().parent
+    installed = package / "models" / _MODEL_NAME  # a wheel maps models/ to policytext/models/
+    if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "models" / _MODEL_NAME
+    return package.parent / "models" / _MODEL_NAME  # a source checkout
 
 
 @functools.cache

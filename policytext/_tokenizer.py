@@ -33,14 +33,19 @@ _TERM_CHAR = r"[^\s“”「」『』‘’，,。！!？?；;：:、（）()《
 #   time, percent or magnitude: 2024年, １２月, ３１日, 5.2%, １７％, 3.5万.
 #   jieba cuts full-width digits one character at a time.
 # - Years written with Chinese numerals and a ○ zero: 二○○○年, 二〇二四年.
+# - Chinese characters outside jieba's range U+4E00..U+9FD5 (extension blocks,
+#   compatibility ideographs): jieba emits each alone, rjieba may join them;
+#   they are one token each here.
 # The pattern starts with one character class, which lets the regex engine skip
 # ahead quickly; each branch then checks what that first character was.
+_RARE_HAN = "\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _ATOMIC_SPAN = re.compile(
-    r"[0-9０-９A-Za-z一二](?:"
+    rf"[0-9０-９A-Za-z一二{_RARE_HAN}](?:"
     r"(?<=[0-9０-９])(?<![A-Za-z0-9０-９.．][0-9０-９])[0-9０-９]*(?:[.．][0-9０-９]+)?"
     r"(?:万亿|[%％年月日时分秒万亿]|(?![A-Za-z0-9０-９.．]))"
     r"|(?<=[A-Za-z0-9])[A-Za-z0-9]*(?:[._\-][A-Za-z0-9]+)+"
     r"|(?<=[一二])[〇○][〇○零一二三四五六七八九]{2}年"
+    rf"|(?<=[{_RARE_HAN}])"
     r")"
 )
 

@@ -100,6 +100,12 @@ def _model(model: PolicyClassifier | None) -> PolicyClassifier:
     return model
 
 
+def _check_k(k: object) -> int:
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise InvalidInputError(f"k must be a positive int, got {k!r}")
+    return k
+
+
 def _check_n_jobs(n_jobs: object) -> int:
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0:
         raise InvalidInputError(f"n_jobs must be a non-zero int, got {n_jobs!r}")
@@ -127,7 +133,7 @@ def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -
 
 def _scored(
     sentences: object, model: PolicyClassifier | None, n_jobs: int
-) -> tuple[list[str], PolicyClassifier, list[FloatArray | None]]:
+) -> tuple[PolicyClassifier, list[FloatArray | None]]:
     items = check_sentences(sentences)
     chosen = _model(model)
     n_jobs = _check_n_jobs(n_jobs)
@@ -136,7 +142,7 @@ def _scored(
     rows: list[FloatArray | None] = [None] * len(items)
     for position, row in zip(positions, probabilities, strict=True):
         rows[position] = row
-    return items, chosen, rows
+    return chosen, rows
 
 
 def classify(
@@ -149,7 +155,7 @@ def classify(
     emoji). ``n_jobs`` > 1 spreads large batches over processes with joblib
     (-1: all cores); results do not depend on it.
     """
-    _, chosen, rows = _scored(sentences, model, n_jobs)
+    chosen, rows = _scored(sentences, model, n_jobs)
     return [None if row is None else str(chosen.classes_[row.argmax()]) for row in rows]
 
 
@@ -165,9 +171,8 @@ def rank(
     Scores are calibrated probabilities. A sentence with nothing to classify
     gets ``[]``.
     """
-    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise InvalidInputError(f"k must be a positive int, got {k!r}")
-    _, chosen, rows = _scored(sentences, model, n_jobs)
+    k = _check_k(k)
+    chosen, rows = _scored(sentences, model, n_jobs)
     ranked: list[list[Prediction]] = []
     for row in rows:
         if row is None:
@@ -186,8 +191,7 @@ def explain(sentence: str, k: int = 5, *, model: PolicyClassifier | None = None)
     ('rural', 2)
     """
     text = check_text(sentence, "sentence")
-    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise InvalidInputError(f"k must be a positive int, got {k!r}")
+    k = _check_k(k)
     chosen = _model(model)
     if not has_content(text):
         raise InvalidInputError("sentence has nothing to classify (no Chinese or letters)")

@@ -1,8 +1,7 @@
-"""What the benchmark scripts share: data paths, timing, machine description, output."""
+"""What the benchmark sections share: reading data, timing, processes, the machine."""
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
@@ -12,12 +11,14 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
-DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "benchmarks" / "results"
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -47,6 +48,46 @@ def cold_start_seconds(code: str, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+# VmHWM, unlike ru_maxrss, starts afresh at exec: a child forked from a large
+# benchmark process does not inherit its parent's peak.
+_REPORT_PEAK = (
+    "import atexit, pathlib, sys\n"
+    "atexit.register(lambda: print('peak_rss_kib', next(line.split()[1] for line in "
+    "pathlib.Path('/proc/self/status').read_text().splitlines() if line.startswith('VmHWM')), "
+    "file=sys.stderr))\n"
+)
+
+
+def measured_process(code: str, cwd: Path | None = None) -> dict[str, float]:
+    """Wall time and peak resident memory of a fresh ``python -c code`` process."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT_PEAK + code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"benchmark process failed:\n{result.stderr[-2000:]}")
+    peak = next(
+        line.split()[1] for line in result.stderr.splitlines() if line.startswith("peak_rss_kib")
+    )
+    return {"seconds": seconds, "peak_rss_mib": int(peak) / 1024}
+
+
+def versions(*distributions: str) -> dict[str, str]:
+    """Installed versions of ``distributions`` (absent ones are left out)."""
+    found = {}
+    for name in distributions:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
 def plain_jieba() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -56,32 +97,22 @@ def plain_jieba() -> Any:
     return jieba
 
 
+def _cpu_model() -> str:
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor() or platform.machine()
+    names = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if "model name" in line]
+    return names[0] if names else platform.machine()
+
+
 def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
     return {
         "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
+        "machine": platform.machine(),
+        "cpu": _cpu_model(),
         "cpus": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "python": platform.python_version(),
     }
-
-
-def main(
-    doc: str | None,
-    name: str,
-    run: Callable[[Path], dict[str, Any]],
-    markdown: Callable[[dict[str, Any]], str],
-    argv: Sequence[str] | None = None,
-) -> None:
-    """Parse ``--data-dir`` and ``--out``, run, write ``NAME.json`` and ``NAME.md``."""
-    parser = argparse.ArgumentParser(description=(doc or name).splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args(argv)
-    results = run(args.data_dir)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{name}.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    report = markdown(results)
-    (args.out / f"{name}.md").write_text(report, encoding="utf-8")
-    print(report)

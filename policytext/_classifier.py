@@ -93,7 +93,7 @@ class PolicyClassifier:
 
     vectorizer_: SentenceVectorizer
     classes_: npt.NDArray[np.str_]
-    coef_: npt.NDArray[np.float32]
+    coef_: FloatArray
     intercept_: FloatArray
     temperature_: float
     context_: ContextWeights | None
@@ -200,7 +200,7 @@ class PolicyClassifier:
         self.temperature_ = _fit_temperature(scores, np.searchsorted(self.classes_, y))
         # Stored in half precision to halve the model file; predictions do not
         # change, so the fitted model uses the same rounded weights.
-        self.coef_ = coef.astype(np.float16).astype(np.float32)
+        self.coef_ = np.asfortranarray(coef.astype(np.float16), dtype=np.float64)
         self.intercept_ = intercept.astype(np.float64)
         self.context_ = None
         return self
@@ -209,7 +209,8 @@ class PolicyClassifier:
     def decision_function(self, sentences: Sequence[str]) -> FloatArray:
         """Raw SVM scores, shape ``(n_sentences, n_classes)``."""
         sentences = check_sentences(sentences)
-        scores: FloatArray = np.asarray(self._features(sentences) @ self.coef_.T.astype(np.float64))
+        # coef_ is Fortran-ordered, so coef_.T is C-ordered: no copy per call.
+        scores: FloatArray = np.asarray(self._features(sentences) @ self.coef_.T)
         return scores + self.intercept_
 
     def predict_proba(self, sentences: Sequence[str]) -> FloatArray:
@@ -323,7 +324,7 @@ class PolicyClassifier:
         vectorizer.idf_ = arrays["idf"]
         model.vectorizer_ = vectorizer
         model.classes_ = arrays["classes"]
-        model.coef_ = arrays["coef"].astype(np.float32)
+        model.coef_ = np.asfortranarray(arrays["coef"], dtype=np.float64)
         model.intercept_ = arrays["intercept"]
         model.temperature_ = float(arrays["temperature"])
         model.context_ = None

@@ -1,0 +1,340 @@
+"""Write ``docs/benchmarks.md`` and its plots from the benchmark JSON results.
+
+Every number in the report comes from ``benchmarks/results/*.json``; the prose
+around them says what they mean and holds none.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+IMAGES = "img"
+
+
+def _load(out: Path, name: str) -> dict[str, Any] | None:
+    path = out / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _provenance(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    quick = " **Quick run: smaller inputs, not for comparison.**" if results["quick"] else ""
+    return (
+        f"Measured {results['date']} in {results['seconds']:.0f} s on {m['cpu']} "
+        f"({m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}), Python {m['python']}, "
+        f"policytext {results['versions']['policytext']}.{quick}"
+    )
+
+
+def _save(figure: Any, docs: Path, name: str) -> Path:
+    path = docs / IMAGES / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    return path
+
+
+# -- segmentation -------------------------------------------------------------
+def _segmentation(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
+    rows = results["segmenters"]
+    measured = {name: row for name, row in rows.items() if row["available"]}
+    lines = [
+        "## Segmentation",
+        "",
+        _provenance(results),
+        "",
+        "SIGHAN 2005 word F1 on the PKU and MSR gold test sets "
+        f"({results['sighan_lines']['pku']:,} and {results['sighan_lines']['msr']:,} lines); "
+        f"policy term integrity: the share of occurrences of the {results['dev_terms']} "
+        f"policy terms quoted in the {results['dev_documents']} dev documents that come out "
+        "as exactly one token; speed: characters per second on the dev documents "
+        f"({results['dev_chars']:,} characters, one call per document, best of several "
+        "alternating rounds) and its ratio to jieba measured in the same run, the number to "
+        "compare across machines. Load: seconds to build the segmenter and cut one sentence.",
+        "",
+        "| segmenter | what | PKU F1 | MSR F1 | term integrity | chars/s | × jieba | load s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, row in rows.items():
+        if row["group"] != "segmenter":
+            continue
+        if not row["available"]:
+            lines.append(f"| {name} | {row['what']} | {row['reason']} ||||||")
+            continue
+        lines.append(
+            f"| {name} | {row['what']} | {row['pku']['f1']:.4f} | {row['msr']['f1']:.4f} | "
+            f"{row['term_integrity']['integrity']:.3f} | {row['chars_per_second']:,.0f} | "
+            f"{row['speed_vs_jieba']:.2f} | {row['load_seconds']:.2f} |"
+        )
+    lines += [
+        "",
+        "policytext without parts of itself (what remains is the rule that keeps numbers "
+        "with their unit and ASCII compounds whole):",
+        "",
+        "| variant | PKU F1 | MSR F1 | term integrity |",
+        "|---|---|---|---|",
+    ]
+    for name, row in rows.items():
+        if row["group"] == "ablation" and row["available"]:
+            lines.append(
+                f"| {name} | {row['pku']['f1']:.4f} | {row['msr']['f1']:.4f} | "
+                f"{row['term_integrity']['integrity']:.3f} |"
+            )
+    lines += ["", "Cold start, median wall time of a fresh process:", ""]
+    lines += [
+        f"- `{code}`: {seconds:.2f} s" for code, seconds in results["cold_start_seconds"].items()
+    ]
+    missed = rows["policytext (rjieba)"]["term_integrity"]["most_missed"]
+    lines += [
+        "",
+        "Terms policytext most often splits: "
+        + ", ".join(f"{term} ({count})" for term, count in missed),
+        "",
+        "Segmenters that could not be measured here:",
+        "",
+    ]
+    lines += [f"- {name}: {reason}" for name, reason in results["not_installable"].items()]
+    lines += [f"- {name}: {row['reason']}" for name, row in rows.items() if not row["available"]]
+    lines += ["", "Peers the `[bench]` extra cannot install:", ""]
+    lines += [
+        f"- {name}: `{command}` ({why})"
+        for name, (command, why) in results["install_notes"].items()
+    ]
+    lines += [
+        "",
+        "The SIGHAN standards split many policy compounds (三个代表, 西电东送) that policytext "
+        "keeps whole on purpose, so a policy tokenizer pays some F1 for its term integrity. "
+        "pkuseg, thulac and snownlp are statistical models trained on annotated text; the "
+        "jieba family cuts with a dictionary (and an HMM for unknown words). Every peer runs "
+        "with its own default dictionary or model.",
+        "",
+        f"![F1 against speed](./{IMAGES}/segmentation.png)",
+        "",
+    ]
+    names = [name for name, row in measured.items() if row["group"] == "segmenter"]
+    positions = range(len(names))
+    figure, (speed, f1, integrity) = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
+    speed.barh(names, [measured[n]["chars_per_second"] for n in names], color="tab:gray")
+    speed.set_xscale("log")
+    speed.set_xlabel("characters per second (log)")
+    speed.set_title("Speed (dev documents)")
+    height = 0.4
+    for offset, corpus, color in (
+        (-height / 2, "pku", "tab:blue"),
+        (height / 2, "msr", "tab:orange"),
+    ):
+        f1.barh(
+            [i + offset for i in positions],
+            [measured[n][corpus]["f1"] for n in names],
+            height=height,
+            color=color,
+            label=corpus.upper(),
+        )
+    f1.set_xlim(0.75, 1)
+    f1.set_xlabel("word F1")
+    f1.set_title("SIGHAN 2005 F1")
+    f1.legend(loc="lower right")
+    integrity.barh(names, [measured[n]["term_integrity"]["integrity"] for n in names])
+    integrity.set_xlim(0, 1)
+    integrity.set_xlabel("policy terms kept as one token")
+    integrity.set_title("Term integrity (dev documents)")
+    speed.invert_yaxis()
+    return lines, [_save(figure, docs, "segmentation.png")]
+
+
+# -- accuracy -----------------------------------------------------------------
+def _accuracy(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
+    shipped = results["shipped"]
+    lines = [
+        "## Classification accuracy",
+        "",
+        _provenance(results),
+        "",
+        f"Scored on the {results['dev_sentences']} adjudicated sentences of `gold/dev.jsonl`, "
+        "from documents no model here was trained on. Model "
+        f"{results['model']['model_version']}, trained {results['model']['trained']}.",
+        "",
+        "| shipped model | accuracy | macro-F1 | top-2 accuracy |",
+        "|---|---|---|---|",
+        f"| sentence by sentence (`classify`) | {shipped['sentence']['accuracy']:.3f} | "
+        f"{shipped['sentence']['macro_f1']:.3f} | {shipped['sentence']['top2']:.3f} |",
+        f"| in its document (`classify_document`) | {shipped['document']['accuracy']:.3f} | "
+        f"{shipped['document']['macro_f1']:.3f} | |",
+        "",
+        "Baselines and other sources of labels, sentence by sentence:",
+        "",
+        "| model | what | accuracy | macro-F1 |",
+        "|---|---|---|---|",
+    ]
+    for name, row in results["baselines"].items():
+        lines.append(f"| {name} | {row['what']} | {row['accuracy']:.3f} | {row['macro_f1']:.3f} |")
+    lines += [
+        "",
+        "Learning curve: the shipped recipe trained on random subsets of the silver "
+        "sentences (the last point is the shipped model).",
+        "",
+        "| silver sentences | accuracy | macro-F1 |",
+        "|---|---|---|",
+    ]
+    curve = results["learning_curve"]
+    lines += [f"| {p['sentences']:,} | {p['accuracy']:.3f} | {p['macro_f1']:.3f} |" for p in curve]
+    lines += [
+        "",
+        "Per domain (F1; support is the number of dev sentences):",
+        "",
+        "| domain | sentence F1 | in-document F1 | support |",
+        "|---|---|---|---|",
+    ]
+    for label, row in results["per_domain"].items():
+        lines.append(
+            f"| {label} | {row['sentence_f1']:.3f} | {row['document_f1']:.3f} | {row['support']} |"
+        )
+    lines += [
+        "",
+        "The dev set is small: a 95% interval on an accuracy near the shipped model's spans "
+        "about three points either way, so differences of a point between rows are noise.",
+        "",
+        f"![learning curve](./{IMAGES}/learning_curve.png)",
+        "",
+        f"![confusion matrix](./{IMAGES}/confusion.png)",
+        "",
+    ]
+    figure, axis = plt.subplots(figsize=(5.5, 3.6))
+    axis.plot(
+        [p["sentences"] for p in curve], [p["macro_f1"] for p in curve], "o-", label="macro-F1"
+    )
+    axis.plot(
+        [p["sentences"] for p in curve], [p["accuracy"] for p in curve], "s--", label="accuracy"
+    )
+    axis.set_xscale("log", base=2)
+    axis.set_xlabel("silver training sentences (log 2)")
+    axis.set_ylabel("dev score")
+    axis.set_title("Learning curve")
+    axis.legend()
+    paths = [_save(figure, docs, "learning_curve.png")]
+    labels, matrix = results["confusion"]["labels"], results["confusion"]["matrix"]
+    figure, axis = plt.subplots(figsize=(7.5, 6.5))
+    image = axis.imshow(matrix, cmap="Blues")
+    axis.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
+    axis.set_yticks(range(len(labels)), labels, fontsize=8)
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            if count:
+                axis.text(
+                    j,
+                    i,
+                    str(count),
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if count > max(map(max, matrix)) / 2 else "black",
+                )
+    axis.set_xlabel("predicted")
+    axis.set_ylabel("gold")
+    axis.set_title("Dev confusion matrix, sentence by sentence")
+    figure.colorbar(image, shrink=0.7)
+    paths.append(_save(figure, docs, "confusion.png"))
+    return lines, paths
+
+
+# -- speed --------------------------------------------------------------------
+def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
+    t, lat, size = results["throughput"], results["latency"], results["size"]
+    first = results["first_classify_process"]
+    lines = [
+        "## Speed and cost",
+        "",
+        _provenance(results),
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| `classify`, {t['sentences']:,} dev sentences in one call | "
+        f"{t['classify_per_second']:,.0f} sentences/s |",
+        f"| `jieba.lcut` on the same sentences | {t['jieba_lcut_per_second']:,.0f} sentences/s |",
+        f"| **`classify` against `jieba.lcut`** | **{t['classify_vs_jieba_lcut']:.1f}×** |",
+        f"| `classify`, {t['large_batch']:,} sentences, `n_jobs=1` | "
+        f"{t['n_jobs_1_per_second']:,.0f} sentences/s |",
+        f"| same, `n_jobs=2` | {t['n_jobs_2_per_second']:,.0f} sentences/s "
+        f"({t['n_jobs_2_speedup']:.2f}×) |",
+        f"| one sentence per call, p50 / p99 ({lat['calls']:,} calls) | "
+        f"{lat['p50_ms']:.2f} / {lat['p99_ms']:.2f} ms |",
+        f"| cold start: import, load the model, classify one sentence (median) | "
+        f"{results['cold_start_seconds']:.2f} s |",
+        f"| peak memory of that process | {first['peak_rss_mib']:.0f} MiB |",
+        f"| wheel / installed / of which model | {size['wheel_bytes'] / 2**20:.1f} / "
+        f"{size['installed_bytes'] / 2**20:.1f} / {size['model_bytes'] / 2**20:.1f} MiB |",
+        "",
+        "Growth with input: the CLI in a fresh process on k copies of the dev documents, "
+        "as separate files (`policytext classify FILES`) and as one long document "
+        "(`policytext classify --document FILE`). Time includes starting Python and "
+        "loading the model.",
+        "",
+        "| input | k | characters | seconds | peak memory MiB |",
+        "|---|---|---|---|---|",
+    ]
+    growth = results["growth"]
+    lines += [
+        f"| {row['input']} | {row['scale']} | {row['chars']:,} | {row['seconds']:.2f} | "
+        f"{row['peak_rss_mib']:.0f} |"
+        for row in growth
+    ]
+    lines += ["", f"![growth](./{IMAGES}/growth.png)", ""]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for name in dict.fromkeys(row["input"] for row in growth):
+        rows = [row for row in growth if row["input"] == name]
+        left.plot([r["chars"] for r in rows], [r["seconds"] for r in rows], "o-", label=name)
+        right.plot([r["chars"] for r in rows], [r["peak_rss_mib"] for r in rows], "o-", label=name)
+    left.set_xlabel("characters")
+    left.set_ylabel("seconds")
+    left.set_title("Time")
+    right.set_xlabel("characters")
+    right.set_ylabel("peak RSS (MiB)")
+    right.set_title("Memory")
+    right.set_ylim(bottom=0)
+    left.legend()
+    return lines, [_save(figure, docs, "growth.png")]
+
+
+SECTIONS = {"segmentation": _segmentation, "accuracy": _accuracy, "speed": _speed}
+
+
+def write(out: Path, docs: Path) -> list[Path]:
+    """Write ``docs/benchmarks.md`` and its plots from the JSON files in ``out``."""
+    lines = [
+        "# Benchmarks",
+        "",
+        "<!-- Generated by `python benchmarks/run.py` from benchmarks/results/*.json; "
+        "do not edit. -->",
+        "",
+        "Rerun everything (under 30 minutes on 2 cores) with",
+        "",
+        "```",
+        'python -m pip install -e ".[bench]"',
+        "python benchmarks/run.py --data-dir ../shared",
+        "```",
+        "",
+        "`--quick` is a smoke run on smaller inputs; `--section NAME` reruns one section. "
+        "Absolute speeds depend on the machine; ratios to jieba, measured in the same run, "
+        "carry over.",
+        "",
+    ]
+    written = []
+    for name, render in SECTIONS.items():
+        results = _load(out, name)
+        if results is None:
+            lines += [f"## {name.capitalize()}", "", "Not measured yet.", ""]
+            continue
+        section, plots = render(results, docs)
+        lines += section
+        written += plots
+    report = docs / "benchmarks.md"
+    report.write_text("\n".join(lines), encoding="utf-8")
+    return [report, *written]

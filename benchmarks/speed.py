@@ -1,0 +1,128 @@
+"""Speed and cost: throughput, latency, cold start, memory, installed size, growth with input."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from common import REPO, cold_start_seconds, measured_process, plain_jieba, read_jsonl, timed
+
+import policytext
+
+SCALES = (1, 2, 4, 8, 16)
+
+
+def throughput(sentences: list[str], large: int) -> dict[str, Any]:
+    """Sentences per second of ``classify`` against ``jieba.lcut`` on the same sentences."""
+    jieba = plain_jieba()
+    policytext.classify(sentences[:10])
+    best_jieba = best_classify = float("inf")
+    for _ in range(5):  # alternating, best of five
+        best_jieba = min(best_jieba, timed(lambda: [jieba.lcut(s) for s in sentences]))
+        best_classify = min(best_classify, timed(lambda: policytext.classify(sentences)))
+    batch = (sentences * (large // len(sentences) + 1))[:large]
+    policytext.classify(batch[:5000], n_jobs=2)  # start the workers
+    one = two = float("inf")
+    for _ in range(3):  # alternating, best of three
+        one = min(one, timed(lambda: policytext.classify(batch)))
+        two = min(two, timed(lambda: policytext.classify(batch, n_jobs=2)))
+    return {
+        "sentences": len(sentences),
+        "jieba_lcut_per_second": len(sentences) / best_jieba,
+        "classify_per_second": len(sentences) / best_classify,
+        "classify_vs_jieba_lcut": best_jieba / best_classify,
+        "large_batch": large,
+        "n_jobs_1_per_second": large / one,
+        "n_jobs_2_per_second": large / two,
+        "n_jobs_2_speedup": one / two,
+    }
+
+
+def latency(sentences: list[str]) -> dict[str, float]:
+    """Milliseconds of ``classify`` called on one sentence at a time."""
+    times = []
+    for sentence in sentences:
+        start = time.perf_counter()
+        policytext.classify([sentence])
+        times.append((time.perf_counter() - start) * 1000)
+    cut = statistics.quantiles(times, n=100)
+    return {"calls": len(times), "p50_ms": cut[49], "p99_ms": cut[98]}
+
+
+def installed_size() -> dict[str, int]:
+    """Bytes of the built wheel and of the files it installs."""
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", out, str(REPO)],
+            check=True,
+            capture_output=True,
+        )
+        wheel = next(Path(out).glob("policytext-*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            model = sum(
+                info.file_size for info in archive.infolist() if "/models/" in info.filename
+            )
+        return {
+            "wheel_bytes": wheel.stat().st_size,
+            "installed_bytes": unpacked,
+            "model_bytes": model,
+        }
+
+
+def growth(documents: list[dict[str, Any]], scales: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Time and peak memory of the CLI as the input grows.
+
+    ``files``: ``policytext classify`` on k copies of every dev document, one
+    file each. ``one document``: ``policytext classify --document`` on a single
+    file holding k copies of the dev documents one after another.
+    """
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in scales:
+            folder = Path(tmp) / f"x{k}"
+            folder.mkdir()
+            paths = []
+            for copy in range(k):
+                for document in documents:
+                    path = folder / f"{document['doc_id']}-{copy}.txt"
+                    path.write_text(document["text"], encoding="utf-8")
+                    paths.append(str(path))
+            big = Path(tmp) / f"one-x{k}.txt"
+            big.write_text("\n\n".join(d["text"] for d in documents) * k, encoding="utf-8")
+            chars = sum(len(d["text"]) for d in documents) * k
+            for name, argv in (
+                ("files", ["classify", *paths]),
+                ("one document", ["classify", "--document", str(big)]),
+            ):
+                code = (  # output to /dev/null, so that it is not held in memory
+                    "import contextlib, os, policytext.cli as cli\n"
+                    "with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
+                    "    with contextlib.redirect_stdout(sink):\n"
+                    f"        raise SystemExit(cli.main({argv!r}))\n"
+                )
+                measured = measured_process(code)
+                rows.append({"input": name, "scale": k, "chars": chars, **measured})
+                print("growth", rows[-1]["input"], k, measured, file=sys.stderr)
+    return rows
+
+
+def run(data_dir: Path, quick: bool) -> dict[str, Any]:
+    """Every speed and cost measurement; ``quick`` uses smaller inputs and fewer repeats."""
+    sentences = [d["text"] for d in read_jsonl(data_dir / "gold" / "dev.jsonl")] * 20
+    documents = read_jsonl(data_dir / "corpus" / "dev_documents.jsonl")
+    code = "import policytext; policytext.classify(['全面推进乡村振兴。'])"
+    return {
+        "throughput": throughput(sentences, 20_000 if quick else 100_000),
+        "latency": latency(sentences[: 200 if quick else 2000]),
+        "cold_start_seconds": cold_start_seconds(code, 2 if quick else 5),
+        "first_classify_process": measured_process(code),
+        "size": installed_size(),
+        "growth": growth(documents, SCALES[:3] if quick else SCALES),
+    }

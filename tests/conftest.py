@@ -1,14 +1,19 @@
-"""Shared fixtures: the bundled sample document and, when present, ../shared data."""
+"""Shared fixtures: the bundled sample document and, when present, ../shared data.
+
+``POLICYTEXT_TEST_DATA`` points the corpus tests at another data directory
+(CI sets it when it runs these tests against the installed wheel elsewhere).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("POLICYTEXT_TEST_DATA") or REPO.parent / "shared")
 SAMPLE = REPO / "examples" / "sample_report.txt"
 
 

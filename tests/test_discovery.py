@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+import policytext
 from policytext import InvalidInputError
 from policytext._discovery import build_vocabulary, discover_terms, read_seed_terms
 from policytext._vocabulary import bundled_vocabulary, format_vocabulary
 
-REPO = Path(__file__).resolve().parent.parent
 
 TEXTS = [
     "支持专精特新企业发展。推进数智化转型，培育专精特新中小企业。",
@@ -76,5 +76,5 @@ def test_bundled_vocabulary_is_reproducible(shared_dir: Path) -> None:
     """The shipped file is exactly what the documented command builds."""
     build = build_vocabulary(shared_dir / "corpus" / "documents.jsonl")
     assert build.vocabulary == bundled_vocabulary()
-    shipped = (REPO / "policytext" / "data" / "policy_vocab.txt").read_text("utf-8")
+    shipped = (Path(policytext.__file__).parent / "data" / "policy_vocab.txt").read_text("utf-8")
     assert shipped == format_vocabulary(build.vocabulary, build.header)

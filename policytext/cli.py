@@ -9,7 +9,8 @@
     policytext evaluate gold.jsonl          # accuracy against gold labels
     policytext build-vocabulary -o vocab.txt
 
-Every command reads UTF-8 files, or standard input for ``-``. Errors print one
+Every command reads UTF-8 files (``--encoding`` for others, such as GBK), or
+standard input for ``-``. Errors print one
 line on stderr and set a non-zero exit status; with several files, a file that
 cannot be read is reported and the others are still processed.
 """
@@ -17,6 +18,7 @@ cannot be read is reported and the others are still processed.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -43,14 +45,24 @@ class CommandError(Exception):
     """An error to report on one line, without a traceback."""
 
 
-def _read_inputs(paths: Sequence[str], errors: list[str]) -> Iterator[tuple[str, str]]:
+def _decoder(encoding: str) -> str:
+    """The codec for ``--encoding``: UTF-8 also drops a byte-order mark."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise CommandError(f"unknown encoding {encoding!r}") from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _read_inputs(
+    paths: Sequence[str], errors: list[str], encoding: str = "utf-8"
+) -> Iterator[tuple[str, str]]:
     """Yield ``(name, text)`` per readable input; record unreadable ones in ``errors``."""
+    codec = _decoder(encoding)
     for path in paths:
-        if path == "-":
-            yield "<stdin>", sys.stdin.buffer.read().decode("utf-8-sig", errors="strict")
-            continue
+        name = "<stdin>" if path == "-" else path
         try:
-            data = Path(path).read_bytes()
+            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
         except IsADirectoryError:
             errors.append(f"{path}: is a directory")
             continue
@@ -58,11 +70,16 @@ def _read_inputs(paths: Sequence[str], errors: list[str]) -> Iterator[tuple[str,
             errors.append(f"{path}: {error.strerror or error}")
             continue
         try:
-            yield path, data.decode("utf-8-sig")
+            yield name, data.decode(codec)
         except UnicodeDecodeError as error:
+            hint = (
+                "; if it is GBK, pass --encoding gb18030"
+                if codec == "utf-8-sig"
+                else "; pass the right --encoding"
+            )
             errors.append(
-                f"{path}: not UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r}); "
-                "convert it first, e.g. iconv -f GBK -t UTF-8"
+                f"{name}: not {encoding} (byte {error.start}: "
+                f"{data[error.start : error.start + 1]!r}){hint}"
             )
 
 
@@ -79,10 +96,13 @@ def _tokenize_lines(text: str, tokenizer: PolicyTokenizer, separator: str) -> It
 
 
 def _run_over_files(
-    paths: Sequence[str], out: TextIO, lines_of: Callable[[str], Iterator[str] | list[str]]
+    paths: Sequence[str],
+    out: TextIO,
+    lines_of: Callable[[str], Iterator[str] | list[str]],
+    encoding: str,
 ) -> int:
     errors: list[str] = []
-    for _, text in _read_inputs(paths or ["-"], errors):
+    for _, text in _read_inputs(paths or ["-"], errors, encoding):
         for line in lines_of(text):
             out.write(line + "\n")
     for error in errors:
@@ -97,12 +117,15 @@ def _command_tokenize(args: argparse.Namespace, out: TextIO) -> int:
         learn_quoted_terms=not args.no_quoted_terms,
     )
     return _run_over_files(
-        args.files, out, lambda text: _tokenize_lines(text, tokenizer, args.separator)
+        args.files,
+        out,
+        lambda text: _tokenize_lines(text, tokenizer, args.separator),
+        args.encoding,
     )
 
 
 def _command_split(args: argparse.Namespace, out: TextIO) -> int:
-    return _run_over_files(args.files, out, split_sentences)
+    return _run_over_files(args.files, out, split_sentences, args.encoding)
 
 
 def _command_info(args: argparse.Namespace, out: TextIO) -> int:
@@ -141,7 +164,7 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     model_path = args.model
     model_at(model_path)  # fail early, once, on a missing or corrupt model
     errors: list[str] = []
-    inputs = _read_inputs(args.files or ["-"], errors)
+    inputs = _read_inputs(args.files or ["-"], errors, args.encoding)
     if args.jobs == 1:
         results: Iterator[tuple[str, Any]] = (
             _classify_text(name, text, model_path) for name, text in inputs
@@ -248,6 +271,14 @@ def _command_build_vocabulary(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_encoding(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="of the input files, e.g. gb18030 for GBK (default: utf-8, byte-order mark dropped)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=_PROG,
@@ -262,7 +293,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Tokenize each file as one document; print each input line's tokens "
         "separated by spaces. Example: policytext tokenize report.txt",
     )
-    tokenize.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; - for stdin")
+    tokenize.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
+    _add_encoding(tokenize)
     tokenize.add_argument("--backend", choices=BACKENDS, default=BACKENDS[0])
     tokenize.add_argument("--vocabulary", metavar="FILE", help="use this vocabulary file instead")
     tokenize.add_argument(
@@ -277,7 +309,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Print each sentence or heading on a line of its own. "
         "Example: policytext split report.txt",
     )
-    split.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; - for stdin")
+    split.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
+    _add_encoding(split)
     split.set_defaults(run=_command_split)
 
     classify = commands.add_parser(
@@ -287,7 +320,8 @@ def _parser() -> argparse.ArgumentParser:
         "headings and paragraph leads. Prints doc, index, label, score and text as TSV, or "
         "JSON Lines. Example: policytext classify report.txt",
     )
-    classify.add_argument("files", nargs="*", metavar="FILE", help="UTF-8 text files; - for stdin")
+    classify.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
+    _add_encoding(classify)
     classify.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     classify.add_argument(
         "--document", action="store_true", help="one line per document: its domain and shares"
@@ -356,9 +390,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.flush()
     except (PolicyTextError, CommandError) as error:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
-        return 1
-    except UnicodeDecodeError as error:
-        print(f"{_PROG}: error: standard input is not UTF-8: {error.reason}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1

@@ -73,7 +73,7 @@ def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path) ->
     assert len(errors) == 3
     assert "missing.txt: No such file or directory" in errors[0]
     assert "is a directory" in errors[1]
-    assert "gbk.txt: not UTF-8" in errors[2]
+    assert "gbk.txt: not utf-8" in errors[2]
     assert all(line.startswith("policytext: error: ") for line in errors)
     assert b"Traceback" not in result.stderr
 
@@ -85,10 +85,27 @@ def test_library_errors_become_one_line_cli_errors(tmp_path: Path) -> None:
     assert b"Traceback" not in result.stderr
 
 
-def test_non_utf8_stdin_is_a_clean_error() -> None:
+def test_non_utf8_stdin_is_a_clean_error_that_names_the_fix() -> None:
     result = run(["split", "-"], "稳增长".encode("gbk"))
     assert result.returncode == 1
-    assert b"not UTF-8" in result.stderr and b"Traceback" not in result.stderr
+    assert b"<stdin>: not utf-8" in result.stderr and b"Traceback" not in result.stderr
+    assert b"--encoding gb18030" in result.stderr
+
+
+def test_gbk_files_are_read_with_an_encoding(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("稳增长。促改革。".encode("gbk"))
+    good = tmp_path / "good.txt"
+    good.write_text("\ufeff惠民生。", encoding="utf-8")  # with a byte-order mark
+    result = run(["split", "--encoding", "gb18030", str(gbk)])
+    assert (result.returncode, result.stdout.decode()) == (0, "稳增长。\n促改革。\n")
+    mixed = run(["split", str(gbk), str(good)])
+    assert mixed.returncode == 1
+    assert mixed.stdout.decode() == "惠民生。\n"  # the good file is not lost
+    assert mixed.stderr.decode().count("not utf-8") == 1
+    unknown = run(["classify", "--encoding", "no-such-codec", str(good)])
+    assert unknown.returncode == 1
+    assert unknown.stderr.decode().strip() == "policytext: error: unknown encoding 'no-such-codec'"
 
 
 def test_build_vocabulary_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,6 @@ from policytext import InvalidInputError
 from policytext._discovery import build_vocabulary, discover_terms, read_seed_terms
 from policytext._vocabulary import bundled_vocabulary, format_vocabulary
 
-
 TEXTS = [
     "支持专精特新企业发展。推进数智化转型，培育专精特新中小企业。",
     "新增专精特新企业十家。加快数智化改造，壮大专精特新集群。",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -19,7 +19,7 @@ import numpy as np
 from ._classifier import FloatArray, PolicyClassifier
 from ._errors import InvalidInputError
 from ._model import default_model, model_at
-from ._structure import document_structure
+from ._structure import StructuredSentence, iter_structure
 from ._validation import check_sentences, check_text
 
 __all__ = [
@@ -212,21 +212,43 @@ def classify_document(text: str, *, model: PolicyClassifier | None = None) -> Do
     :func:`policytext.split_sentences`.
     """
     text = check_text(text)
+    tally = DocumentTally()
+    results = [tally.add(result) for result in classify_pieces([text], model=model)]
+    return DocumentResult(results, tally.label(), tally.shares())
+
+
+def classify_pieces(
+    pieces: Iterable[str], *, model: PolicyClassifier | None = None
+) -> Iterator[SentenceResult]:
+    """:func:`classify_document`'s sentence results for a document given in pieces.
+
+    Results come as the pieces are read, in batches, so a document of any size
+    is classified in bounded memory (the CLI feeds it a file line by line);
+    they equal :func:`classify_document`'s on the joined text.
+    """
     chosen = _model(model)
-    sentences = document_structure(text)
+    batch: list[StructuredSentence] = []
+    for sentence in iter_structure(pieces):
+        batch.append(sentence)
+        if len(batch) == _CHUNK:
+            yield from _classify_structured(batch, chosen)
+            batch = []
+    yield from _classify_structured(batch, chosen)
+
+
+def _classify_structured(
+    sentences: list[StructuredSentence], chosen: PolicyClassifier
+) -> Iterator[SentenceResult]:
     texts = (
         {s.text for s in sentences} | {s.heading for s in sentences} | {s.lead for s in sentences}
     )
     known = sorted(t for t in texts if t and has_content(t))
     rows = dict(zip(known, _probabilities(chosen, known, 1), strict=True))
     context = chosen.context_
-    results = []
     for sentence in sentences:
         row = rows.get(sentence.text)
         if row is None:
-            results.append(
-                SentenceResult(sentence.index, sentence.text, None, 0.0, sentence.heading)
-            )
+            yield SentenceResult(sentence.index, sentence.text, None, 0.0, sentence.heading)
             continue
         if context is not None:
             # Naive Bayes: add the expected log-likelihood ratio of what the
@@ -241,30 +263,38 @@ def classify_document(text: str, *, model: PolicyClassifier | None = None) -> Do
             row = np.exp(log_scores - log_scores.max())
             row = row / row.sum()
         best = int(row.argmax())
-        results.append(
-            SentenceResult(
-                sentence.index,
-                sentence.text,
-                str(chosen.classes_[best]),
-                float(row[best]),
-                sentence.heading,
-            )
+        yield SentenceResult(
+            sentence.index,
+            sentence.text,
+            str(chosen.classes_[best]),
+            float(row[best]),
+            sentence.heading,
         )
-    return _summarise(results)
 
 
-def _summarise(results: list[SentenceResult]) -> DocumentResult:
-    counts = Counter(result.label for result in results if result.label is not None)
-    total = sum(counts.values())
-    shares = {label: count / total for label, count in counts.most_common()}
-    # The most frequent specific domain; ties go to the higher summed score.
-    scores: dict[str, float] = {}
-    for result in results:
+class DocumentTally:
+    """A document's label and shares, counted one sentence result at a time."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.scores: dict[str, float] = {}
+
+    def add(self, result: SentenceResult) -> SentenceResult:
+        """Count ``result`` and return it."""
         if result.label is not None:
-            scores[result.label] = scores.get(result.label, 0.0) + result.score
-    specific = [label for label in counts if label != GENERAL]
-    if specific:
-        label: str | None = max(specific, key=lambda name: (counts[name], scores[name]))
-    else:
-        label = GENERAL if counts else None
-    return DocumentResult(results, label, shares)
+            self.counts[result.label] += 1
+            self.scores[result.label] = self.scores.get(result.label, 0.0) + result.score
+        return result
+
+    def shares(self) -> dict[str, float]:
+        """Share of the classified sentences per domain, largest first."""
+        total = sum(self.counts.values())
+        return {label: count / total for label, count in self.counts.most_common()}
+
+    def label(self) -> str | None:
+        """The most frequent domain other than ``general`` (ties: higher summed score);
+        ``general`` only when nothing else is present, ``None`` for no sentences."""
+        specific = [label for label in self.counts if label != GENERAL]
+        if specific:
+            return max(specific, key=lambda name: (self.counts[name], self.scores[name]))
+        return GENERAL if self.counts else None

@@ -13,12 +13,13 @@ this module finds them so that the classifier can use them as evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from ._sentences import sentence_spans
 from ._validation import check_text
 
-__all__ = ["StructuredSentence", "document_structure", "heading_level"]
+__all__ = ["StructuredSentence", "document_structure", "heading_level", "iter_structure"]
 
 _CN = "一二三四五六七八九十百零〇两"
 # Heading markers by level: parts, chapters, sections, then the numbered
@@ -72,33 +73,62 @@ def heading_level(sentence: str) -> int | None:
 
 def document_structure(text: str) -> list[StructuredSentence]:
     """Split ``text`` into sentences (as :func:`policytext.split_sentences`) with structure."""
-    text = check_text(text)
-    sentences: list[StructuredSentence] = []
+    return list(iter_structure([check_text(text)]))
+
+
+def _lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given in pieces of any size, each with its ``\\n``."""
+    pending: list[str] = []
+    for piece in pieces:
+        if "\n" not in piece:
+            pending.append(piece)
+            continue
+        first, *middle, last = piece.split("\n")
+        yield "".join(pending) + first + "\n"
+        for line in middle:
+            yield line + "\n"
+        pending = [last]
+    tail = "".join(pending)
+    if tail:
+        yield tail
+
+
+def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
+    """:func:`document_structure` of a document given in pieces, as they come.
+
+    Sentences never span a line break, so a file can be read line by line (or
+    in blocks of any size) and its structure found in memory bounded by its
+    longest line. Offsets count from the start of the whole document.
+
+    >>> [s.headings for s in iter_structure(["一、任务\\n抓好", "粮食生产。"])]
+    [(), ('一、任务',)]
+    """
     open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
-    paragraph, paragraph_start, lead = -1, -1, ""
-    for index, (start, end) in enumerate(sentence_spans(text)):
-        line_start = text.rfind("\n", 0, start) + 1
-        if line_start != paragraph_start:
-            paragraph, paragraph_start, lead = paragraph + 1, line_start, ""
-        sentence = text[start:end]
-        level = heading_level(sentence)
-        if level is not None:
-            while open_headings and open_headings[-1][0] >= level:
-                open_headings.pop()
-        sentences.append(
-            StructuredSentence(
+    index, paragraph, offset = 0, -1, 0
+    for line in _lines(pieces):
+        spans = sentence_spans(line)
+        if spans:
+            paragraph += 1
+        lead = ""
+        for start, end in spans:
+            sentence = line[start:end]
+            level = heading_level(sentence)
+            if level is not None:
+                while open_headings and open_headings[-1][0] >= level:
+                    open_headings.pop()
+            yield StructuredSentence(
                 index=index,
                 text=sentence,
-                start=start,
-                end=end,
+                start=offset + start,
+                end=offset + end,
                 paragraph=paragraph,
                 headings=tuple(heading for _, heading in open_headings),
                 lead=lead,
                 is_heading=level is not None,
             )
-        )
-        if level is not None:
-            open_headings.append((level, sentence))
-        if not lead:
-            lead = sentence
-    return sentences
+            index += 1
+            if level is not None:
+                open_headings.append((level, sentence))
+            if not lead:
+                lead = sentence
+        offset += len(line)

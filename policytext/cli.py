@@ -21,9 +21,9 @@ import argparse
 import codecs
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from ._discovery import build_vocabulary
 from ._errors import PolicyTextError
@@ -32,6 +32,9 @@ from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer
 from ._version import __version__
 from ._vocabulary import format_vocabulary
+
+if TYPE_CHECKING:
+    from ._api import DocumentTally, SentenceResult
 
 __all__ = ["main"]
 
@@ -54,33 +57,66 @@ def _decoder(encoding: str) -> str:
     return "utf-8-sig" if name == "utf-8" else name
 
 
+class _UnreadableInput(Exception):
+    """A file that cannot be opened or decoded; the message names why."""
+
+
+_BLOCK = 1 << 20  # bytes read at a time
+
+
+def _text_blocks(path: str, encoding: str) -> Iterator[str]:
+    """The decoded text of ``path`` (standard input for ``-``), a block at a time."""
+    codec = _decoder(encoding)
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        stream: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except IsADirectoryError:
+        raise _UnreadableInput("is a directory") from None
+    except OSError as error:
+        raise _UnreadableInput(error.strerror or str(error)) from None
+    consumed = 0
+    try:
+        while True:
+            try:
+                block = stream.read(_BLOCK)
+            except OSError as error:
+                raise _UnreadableInput(error.strerror or str(error)) from None
+            try:
+                yield decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                hint = (
+                    "if it is GBK, pass --encoding gb18030"
+                    if codec == "utf-8-sig"
+                    else "pass the right --encoding"
+                )
+                bad = block[error.start : error.start + 1]
+                raise _UnreadableInput(
+                    f"not {encoding} (byte {consumed + error.start}: {bad!r}); {hint}"
+                ) from None
+            if not block:
+                return
+            consumed += len(block)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _input_name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
 def _read_inputs(
-    paths: Sequence[str], errors: list[str], encoding: str = "utf-8"
+    paths: Sequence[str], errors: list[str], encoding: str
 ) -> Iterator[tuple[str, str]]:
     """Yield ``(name, text)`` per readable input; record unreadable ones in ``errors``."""
-    codec = _decoder(encoding)
+    _decoder(encoding)  # an unknown encoding fails before any file is read
     for path in paths:
-        name = "<stdin>" if path == "-" else path
         try:
-            data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-        except IsADirectoryError:
-            errors.append(f"{path}: is a directory")
+            text = "".join(_text_blocks(path, encoding))
+        except _UnreadableInput as error:
+            errors.append(f"{_input_name(path)}: {error}")
             continue
-        except OSError as error:
-            errors.append(f"{path}: {error.strerror or error}")
-            continue
-        try:
-            yield name, data.decode(codec)
-        except UnicodeDecodeError as error:
-            hint = (
-                "; if it is GBK, pass --encoding gb18030"
-                if codec == "utf-8-sig"
-                else "; pass the right --encoding"
-            )
-            errors.append(
-                f"{name}: not {encoding} (byte {error.start}: "
-                f"{data[error.start : error.start + 1]!r}){hint}"
-            )
+        yield _input_name(path), text
 
 
 def _tokenize_lines(text: str, tokenizer: PolicyTokenizer, separator: str) -> Iterator[str]:
@@ -150,55 +186,87 @@ def _command_info(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _classify_text(name: str, text: str, path: str | None) -> tuple[str, Any]:
-    """Classify one document (in a worker process when ``--jobs`` > 1)."""
-    from ._api import classify_document
+def _write_document(name: str, tally: DocumentTally, fmt: str, out: TextIO) -> None:
+    if fmt == "jsonl":
+        row = {"doc": name, "label": tally.label(), "shares": tally.shares()}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        shares = " ".join(f"{k}:{v:.3f}" for k, v in tally.shares().items())
+        out.write(f"{name}\t{tally.label()}\t{shares}\n")
+
+
+def _write_sentence(name: str, sentence: SentenceResult, fmt: str, out: TextIO) -> None:
+    if fmt == "jsonl":
+        out.write(json.dumps({"doc": name, **sentence._asdict()}, ensure_ascii=False) + "\n")
+    else:
+        text = sentence.text.replace("\t", " ")
+        out.write(
+            f"{name}\t{sentence.index}\t{sentence.label or ''}\t{sentence.score:.3f}\t{text}\n"
+        )
+
+
+def _classify_file(
+    path: str, encoding: str, model_path: str | None
+) -> tuple[str, list[SentenceResult] | str]:
+    """Sentence results of one file, or why it cannot be read (in a worker for --jobs)."""
+    from ._api import classify_pieces
     from ._model import model_at
 
-    return name, classify_document(text, model=model_at(path))
+    try:
+        pieces = _text_blocks(path, encoding)
+        return _input_name(path), list(classify_pieces(pieces, model=model_at(model_path)))
+    except _UnreadableInput as error:
+        return _input_name(path), str(error)
+
+
+def _classified_files(
+    args: argparse.Namespace, paths: list[str]
+) -> Iterator[tuple[str, Iterable[SentenceResult] | str]]:
+    """Per file: its sentence results as they come, or why it cannot be read."""
+    from ._api import classify_pieces
+    from ._model import bundled_model_path, model_at
+
+    if args.jobs != 1:
+        from joblib import Parallel, delayed
+
+        model_path = args.model or str(bundled_model_path())
+        yield from Parallel(n_jobs=args.jobs, return_as="generator")(
+            delayed(_classify_file)(path, args.encoding, model_path) for path in paths
+        )
+        return
+    model = model_at(args.model)
+    for path in paths:  # streamed: memory does not grow with the file
+        yield _input_name(path), classify_pieces(_text_blocks(path, args.encoding), model=model)
 
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
-    from ._model import bundled_model_path, model_at
+    from ._api import DocumentTally
+    from ._model import model_at
 
-    model_path = args.model
-    model_at(model_path)  # fail early, once, on a missing or corrupt model
-    errors: list[str] = []
-    inputs = _read_inputs(args.files or ["-"], errors, args.encoding)
-    if args.jobs == 1:
-        results: Iterator[tuple[str, Any]] = (
-            _classify_text(name, text, model_path) for name, text in inputs
-        )
-    else:
-        from joblib import Parallel, delayed
-
-        path = model_path or str(bundled_model_path())
-        results = Parallel(n_jobs=args.jobs, return_as="generator")(
-            delayed(_classify_text)(name, text, path) for name, text in inputs
-        )
-    if len(args.files) >= _PROGRESS_FROM:
+    model_at(args.model)  # fail early, once, on a missing or corrupt model
+    _decoder(args.encoding)
+    paths = args.files or ["-"]
+    files: Iterable[tuple[str, Iterable[SentenceResult] | str]] = _classified_files(args, paths)
+    if len(paths) >= _PROGRESS_FROM:
         from tqdm.auto import tqdm
 
-        results = tqdm(results, total=len(args.files), desc="classify", unit="file")
-    for name, document in results:
-        if args.document:
-            row = {"doc": name, "label": document.label, "shares": document.shares}
-            if args.format == "jsonl":
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                shares = " ".join(f"{k}:{v:.3f}" for k, v in document.shares.items())
-                out.write(f"{name}\t{document.label}\t{shares}\n")
+        files = tqdm(files, total=len(paths), desc="classify", unit="file")
+    errors: list[str] = []
+    for name, results in files:
+        if isinstance(results, str):
+            errors.append(f"{name}: {results}")
             continue
-        for sentence in document.sentences:
-            if args.format == "jsonl":
-                row = {"doc": name, **sentence._asdict()}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                text = sentence.text.replace("\t", " ")
-                out.write(
-                    f"{name}\t{sentence.index}\t{sentence.label or ''}\t"
-                    f"{sentence.score:.3f}\t{text}\n"
-                )
+        tally = DocumentTally()
+        try:
+            for sentence in results:
+                tally.add(sentence)
+                if not args.document:
+                    _write_sentence(name, sentence, args.format, out)
+        except _UnreadableInput as unreadable:  # found part way: what came before is out
+            errors.append(f"{name}: {unreadable}")
+            continue
+        if args.document:
+            _write_document(name, tally, args.format, out)
     for error in errors:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
     return 1 if errors else 0

@@ -126,6 +126,21 @@ def test_classify_document_reads_structure_in_order(sample_text: str) -> None:
     assert grain.label == "rural" and grain.heading == "（三）全面推进乡村振兴。"
 
 
+def test_document_in_pieces_and_batches_equals_the_whole(
+    sample_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policytext import _api
+
+    whole = policytext.classify_document(sample_text)
+    monkeypatch.setattr(_api, "_CHUNK", 7)  # several batches, cut anywhere
+    pieces = [sample_text[i : i + 100] for i in range(0, len(sample_text), 100)]
+    assert list(_api.classify_pieces(pieces)) == whole.sentences
+    tally = _api.DocumentTally()
+    for result in whole.sentences:
+        tally.add(result)
+    assert (tally.label(), tally.shares()) == (whole.label, whole.shares)
+
+
 def test_document_label_rules() -> None:
     letter = (
         "尊敬的领导：您好！我想咨询养老金的领取问题。我退休后养老金一直没有发放。谢谢！此致敬礼！"

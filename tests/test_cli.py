@@ -92,6 +92,29 @@ def test_non_utf8_stdin_is_a_clean_error_that_names_the_fix() -> None:
     assert b"--encoding gb18030" in result.stderr
 
 
+def test_a_file_is_classified_as_it_is_read_until_a_bad_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policytext import _api, cli
+
+    monkeypatch.setattr(cli, "_BLOCK", 16)  # bytes per read
+    monkeypatch.setattr(_api, "_CHUNK", 1)  # sentences per batch
+    good = "（三）全面推进乡村振兴。\n稳定粮食生产。\n".encode()
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(good * 3 + b"\xff\xfe" + good)
+    other = tmp_path / "other.txt"
+    other.write_bytes(good * 3)
+    assert main(["classify", str(broken), str(other)]) == 1
+    captured = capsys.readouterr()
+    rows = [line.split("\t", 1) for line in captured.out.splitlines()]
+    before = [rest for name, rest in rows if name == str(broken)]
+    complete = [rest for name, rest in rows if name == str(other)]
+    # What was read before the bad byte is out; the next file is whole.
+    assert len(complete) == 6 and 0 < len(before) < 6
+    assert before == complete[: len(before)]
+    assert f"broken.txt: not utf-8 (byte {len(good) * 3}: b'\\xff')" in captured.err
+
+
 def test_gbk_files_are_read_with_an_encoding(tmp_path: Path) -> None:
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("稳增长。促改革。".encode("gbk"))

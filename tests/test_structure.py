@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from policytext._structure import document_structure, heading_level
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policytext._structure import document_structure, heading_level, iter_structure
 
 TEXT = """政府工作报告
 一、2025年工作回顾
@@ -47,3 +50,19 @@ def test_sentences_carry_heading_path_and_paragraph_lead() -> None:
 
 def test_empty_document() -> None:
     assert document_structure("") == []
+
+
+structure_text = st.text(
+    st.sampled_from(list("一二、（）1.第章改革发展。；“”\n\r ")),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(structure_text, st.lists(st.integers(0, 80), max_size=6))
+def test_structure_of_pieces_equals_structure_of_the_whole(text: str, cuts: list[int]) -> None:
+    points = sorted({min(cut, len(text)) for cut in cuts})
+    pieces = [text[i:j] for i, j in zip([0, *points], [*points, len(text)], strict=True)]
+    assert list(iter_structure(pieces)) == document_structure(text)
+    for sentence in iter_structure(pieces):
+        assert text[sentence.start : sentence.end] == sentence.text

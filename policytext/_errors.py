@@ -27,3 +27,8 @@ class InvalidInputError(PolicyTextError, TypeError, ValueError):
 
 class ModelLoadError(PolicyTextError, OSError):
     """A model or data file is missing, corrupt or incompatible."""
+
+
+# Shown as policytext.InvalidInputError in tracebacks, where users import them.
+for _error in (PolicyTextError, InvalidInputError, ModelLoadError):
+    _error.__module__ = "policytext"

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
+
+import pytest
 
 from policytext import DOMAINS, Domain
 
@@ -27,3 +30,16 @@ def test_crosswalks_are_split_into_tuples() -> None:
     assert rural.state_council_topics == ("农业、林业、水利",)
     assert by_code["economy"].cap_topics[0] == "1 Macroeconomics"
     assert by_code["general"].cap_topics == () == by_code["general"].state_council_topics
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.skipif(not (DOCS / "taxonomy.md").is_file(), reason="docs/ not beside the tests")
+def test_taxonomy_page_lists_every_domain_with_its_crosswalks() -> None:
+    page = (DOCS / "taxonomy.md").read_text(encoding="utf-8")
+    for domain in DOMAINS:
+        cap = "; ".join(domain.cap_topics) or "—"
+        council = "; ".join(domain.state_council_topics) or "—"
+        row = f"| `{domain.code}` | {domain.name_zh} | {domain.name_en} | {cap} | {council} |"
+        assert row in page

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,12 @@ def test_package_data_is_present() -> None:
     for name in ("domains.tsv", "policy_vocab.txt", "seed_terms.txt"):
         assert data.joinpath(name).is_file(), name
     assert resources.files("policytext").joinpath("py.typed").is_file()
+
+
+API_PAGE = Path(__file__).resolve().parent.parent / "docs" / "api.md"
+
+
+@pytest.mark.skipif(not API_PAGE.is_file(), reason="docs/ not beside the tests")
+def test_every_public_name_is_in_the_api_reference() -> None:
+    page = API_PAGE.read_text(encoding="utf-8")
+    assert [name for name in policytext.__all__ if f"`{name}" not in page] == []

@@ -112,21 +112,28 @@ def _check_n_jobs(n_jobs: object) -> int:
     return n_jobs
 
 
-def _probabilities_in_worker(path: str, sentences: list[str]) -> FloatArray:
-    return model_at(path).predict_proba(sentences)
+def _probabilities_in_worker(model: PolicyClassifier | str, sentences: list[str]) -> FloatArray:
+    """Probabilities in a joblib worker.
+
+    A model given by its path is loaded once per worker process; an in-memory
+    model travels with each task (joblib memory-maps its large arrays).
+    """
+    chosen = model_at(model) if isinstance(model, str) else model
+    return chosen.predict_proba(sentences)
 
 
 def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -> FloatArray:
     if not sentences:
         return np.zeros((0, len(model.classes_)))
     chunks = [sentences[i : i + _CHUNK] for i in range(0, len(sentences), _CHUNK)]
-    path = getattr(model, "path_", None)
-    if n_jobs == 1 or len(chunks) == 1 or path is None:
+    if n_jobs == 1 or len(chunks) == 1:
         return np.vstack([model.predict_proba(chunk) for chunk in chunks])
     from joblib import Parallel, delayed
 
+    path = getattr(model, "path_", None)
+    source = model if path is None else str(path)
     parts = Parallel(n_jobs=n_jobs)(
-        delayed(_probabilities_in_worker)(str(path), chunk) for chunk in chunks
+        delayed(_probabilities_in_worker)(source, chunk) for chunk in chunks
     )
     return np.vstack(parts)
 

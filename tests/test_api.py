@@ -103,6 +103,33 @@ def test_parallel_and_threaded_results_equal_serial() -> None:
     assert results == [serial[:400]] * 4
 
 
+def test_jobs_spread_chunks_of_an_in_memory_model_over_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import joblib
+
+    from policytext import PolicyClassifier, _api
+
+    model = PolicyClassifier(calibration_folds=2).fit(
+        ["全面推进乡村振兴。", "稳定粮食生产。", "深化医药卫生体制改革。", "建设健康中国。"],
+        ["rural", "rural", "health", "health"],
+    )
+    sentences = ["抓好粮食生产。", "发展医疗卫生事业。", "😀"] * 20
+    serial = policytext.classify(sentences, model=model)
+    monkeypatch.setattr(_api, "_CHUNK", 5)
+    workers: set[int] = set()
+    predict_proba = PolicyClassifier.predict_proba
+
+    def recording(self: PolicyClassifier, batch: list[str]) -> object:
+        workers.add(threading.get_ident())
+        return predict_proba(self, batch)
+
+    monkeypatch.setattr(PolicyClassifier, "predict_proba", recording)
+    with joblib.parallel_config(backend="threading"):
+        assert policytext.classify(sentences, n_jobs=2, model=model) == serial
+    assert threading.get_ident() not in workers and len(workers) >= 1
+
+
 def test_explain_returns_the_features_that_pushed_the_label() -> None:
     explanation = policytext.explain("全面推进乡村振兴，稳定粮食生产。", k=3)
     assert explanation.label == "rural"

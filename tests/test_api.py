@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policytext
 from policytext import DOMAINS, InvalidInputError, Prediction
@@ -65,6 +67,24 @@ def test_bad_input_raises_a_typed_error(value: object, message: str) -> None:
     for function in (policytext.classify, policytext.rank):
         with pytest.raises(InvalidInputError, match=message):
             function(value)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("value", [None, b"\xe6\x94\xb9", ["一句话。"], 3])
+def test_document_functions_refuse_what_is_not_text(value: object) -> None:
+    for function in (policytext.classify_document, policytext.explain):
+        with pytest.raises(InvalidInputError, match=f"must be str, got {type(value).__name__}"):
+            function(value)  # type: ignore[arg-type]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.sampled_from(list("改革发展。！；“”（一）、\n \x00\u200b😀aZ1")), max_size=60))
+def test_any_document_gets_a_defined_result(text: str) -> None:
+    result = policytext.classify_document(text)
+    assert [s.text for s in result.sentences] == policytext.split_sentences(text)
+    for sentence in result.sentences:
+        assert (sentence.label is None) == (policytext.classify([sentence.text]) == [None])
+    assert result.shares == {} or sum(result.shares.values()) == pytest.approx(1.0)
+    assert (result.label is None) == (result.shares == {})
 
 
 def test_bad_options_raise() -> None:

@@ -264,6 +264,7 @@ def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
         f"{t['n_jobs_1_per_second']:,.0f} sentences/s |",
         f"| same, `n_jobs=2` | {t['n_jobs_2_per_second']:,.0f} sentences/s "
         f"({t['n_jobs_2_speedup']:.2f}×) |",
+        *_dask_rows(results["dask"]),
         f"| one sentence per call, p50 / p99 ({lat['calls']:,} calls) | "
         f"{lat['p50_ms']:.2f} / {lat['p99_ms']:.2f} ms |",
         f"| cold start: import, load the model, classify one sentence (median) | "
@@ -286,7 +287,7 @@ def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
         f"{row['peak_rss_mib']:.0f} |"
         for row in growth
     ]
-    lines += ["", f"![growth](./{IMAGES}/growth.png)", ""]
+    lines += ["", f"![growth](./{IMAGES}/growth.png)", "", *_estimate(results["dask"])]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
     for name in dict.fromkeys(row["input"] for row in growth):
         rows = [row for row in growth if row["input"] == name]
@@ -301,6 +302,43 @@ def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
     right.set_ylim(bottom=0)
     left.legend()
     return lines, [_save(figure, docs, "growth.png")]
+
+
+def _dask_rows(dask: dict[str, Any]) -> list[str]:
+    if not dask["available"]:
+        return [f"| Dask LocalCluster | {dask['reason']} |"]
+    same = "identical to serial" if dask["identical_results"] else "**differ from serial**"
+    return [
+        f"| same through joblib's Dask backend, LocalCluster of {dask['workers']} worker "
+        f"processes, {dask['sentences']:,} sentences | {dask['dask_per_second']:,.0f} "
+        f"sentences/s ({dask['dask_speedup']:.2f}× its serial run), results {same} |",
+        f"| peak memory of each Dask worker | "
+        f"{' / '.join(f'{m:.0f}' for m in dask['worker_peak_rss_mib'])} MiB |",
+    ]
+
+
+def _estimate(dask: dict[str, Any]) -> list[str]:
+    """A paper estimate for N machines from the measured rate per Dask worker."""
+    if not dask["available"]:
+        return []
+    per_worker = dask["dask_per_second"] / dask["workers"]
+    cores = 2
+    lines = [
+        "Paper estimate for a cluster of N machines with "
+        f"{cores} cores each, one worker per core, from the rate per Dask worker measured "
+        f"above ({per_worker:,.0f} sentences/s): it assumes throughput adds up across "
+        "workers, which holds while the scheduler and the network keep up (see "
+        "[scale.md](scale.md) for what limits it).",
+        "",
+        "| machines | workers | sentences/s | a million sentences in |",
+        "|---|---|---|---|",
+    ]
+    for machines in (1, 4, 16, 64):
+        rate = per_worker * cores * machines
+        lines.append(
+            f"| {machines} | {machines * cores} | {rate:,.0f} | {1_000_000 / rate:.1f} s |"
+        )
+    return [*lines, ""]
 
 
 SECTIONS = {"segmentation": _segmentation, "accuracy": _accuracy, "speed": _speed}

@@ -19,7 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._domains import DOMAINS, Domain
-from ._errors import InvalidInputError, ModelLoadError, PolicyTextError
+from ._errors import InvalidInputError, ModelLoadError, PolicyTextError, UnreadableInputError
 from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer, tokenize
 from ._version import __version__
@@ -36,6 +36,12 @@ if TYPE_CHECKING:
         explain,
         rank,
     )
+    from ._batch import (
+        ClassifiedSentence,
+        UnreadableInputWarning,
+        classify_dataset,
+        classify_files,
+    )
     from ._classifier import PolicyClassifier
     from ._model import load_model, model_info
 
@@ -49,6 +55,10 @@ _LAZY = {
     "classify_document": "._api",
     "explain": "._api",
     "rank": "._api",
+    "ClassifiedSentence": "._batch",
+    "UnreadableInputWarning": "._batch",
+    "classify_dataset": "._batch",
+    "classify_files": "._batch",
     "PolicyClassifier": "._classifier",
     "load_model": "._model",
     "model_info": "._model",
@@ -56,6 +66,7 @@ _LAZY = {
 
 __all__ = [
     "DOMAINS",
+    "ClassifiedSentence",
     "DocumentResult",
     "Domain",
     "Explanation",
@@ -67,9 +78,13 @@ __all__ = [
     "PolicyTokenizer",
     "Prediction",
     "SentenceResult",
+    "UnreadableInputError",
+    "UnreadableInputWarning",
     "__version__",
     "classify",
+    "classify_dataset",
     "classify_document",
+    "classify_files",
     "explain",
     "load_model",
     "model_info",

@@ -220,7 +220,9 @@ def classify_document(text: str, *, model: PolicyClassifier | None = None) -> Do
     """
     text = check_text(text)
     tally = DocumentTally()
-    results = [tally.add(result) for result in classify_pieces([text], model=model)]
+    results = list(classify_pieces([text], model=model))
+    for result in results:
+        tally.count(result.label, result.score)
     return DocumentResult(results, tally.label(), tally.shares())
 
 
@@ -286,12 +288,11 @@ class DocumentTally:
         self.counts: Counter[str] = Counter()
         self.scores: dict[str, float] = {}
 
-    def add(self, result: SentenceResult) -> SentenceResult:
-        """Count ``result`` and return it."""
-        if result.label is not None:
-            self.counts[result.label] += 1
-            self.scores[result.label] = self.scores.get(result.label, 0.0) + result.score
-        return result
+    def count(self, label: str | None, score: float) -> None:
+        """Count a sentence's ``label`` (``None``: nothing to classify) and its ``score``."""
+        if label is not None:
+            self.counts[label] += 1
+            self.scores[label] = self.scores.get(label, 0.0) + score
 
     def shares(self) -> dict[str, float]:
         """Share of the classified sentences per domain, largest first."""

@@ -14,7 +14,7 @@ and also from the built-in exception a caller would expect, so both
 
 from __future__ import annotations
 
-__all__ = ["InvalidInputError", "ModelLoadError", "PolicyTextError"]
+__all__ = ["InvalidInputError", "ModelLoadError", "PolicyTextError", "UnreadableInputError"]
 
 
 class PolicyTextError(Exception):
@@ -29,6 +29,10 @@ class ModelLoadError(PolicyTextError, OSError):
     """A model or data file is missing, corrupt or incompatible."""
 
 
+class UnreadableInputError(PolicyTextError, OSError):
+    """An input file cannot be opened, or is not in the expected encoding."""
+
+
 # Shown as policytext.InvalidInputError in tracebacks, where users import them.
-for _error in (PolicyTextError, InvalidInputError, ModelLoadError):
+for _error in (PolicyTextError, InvalidInputError, ModelLoadError, UnreadableInputError):
     _error.__module__ = "policytext"

@@ -18,15 +18,16 @@ cannot be read is reported and the others are still processed.
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ._discovery import build_vocabulary
-from ._errors import PolicyTextError
+from ._errors import PolicyTextError, UnreadableInputError
+from ._reading import check_encoding, text_blocks
 from ._segmenters import BACKENDS
 from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer
@@ -34,7 +35,8 @@ from ._version import __version__
 from ._vocabulary import format_vocabulary
 
 if TYPE_CHECKING:
-    from ._api import DocumentTally, SentenceResult
+    from ._api import DocumentTally
+    from ._batch import ClassifiedSentence
 
 __all__ = ["main"]
 
@@ -48,75 +50,18 @@ class CommandError(Exception):
     """An error to report on one line, without a traceback."""
 
 
-def _decoder(encoding: str) -> str:
-    """The codec for ``--encoding``: UTF-8 also drops a byte-order mark."""
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise CommandError(f"unknown encoding {encoding!r}") from None
-    return "utf-8-sig" if name == "utf-8" else name
-
-
-class _UnreadableInput(Exception):
-    """A file that cannot be opened or decoded; the message names why."""
-
-
-_BLOCK = 1 << 20  # bytes read at a time
-
-
-def _text_blocks(path: str, encoding: str) -> Iterator[str]:
-    """The decoded text of ``path`` (standard input for ``-``), a block at a time."""
-    codec = _decoder(encoding)
-    decoder = codecs.getincrementaldecoder(codec)()
-    try:
-        stream: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
-    except IsADirectoryError:
-        raise _UnreadableInput("is a directory") from None
-    except OSError as error:
-        raise _UnreadableInput(error.strerror or str(error)) from None
-    consumed = 0
-    try:
-        while True:
-            try:
-                block = stream.read(_BLOCK)
-            except OSError as error:
-                raise _UnreadableInput(error.strerror or str(error)) from None
-            try:
-                yield decoder.decode(block, final=not block)
-            except UnicodeDecodeError as error:
-                hint = (
-                    "if it is GBK, pass --encoding gb18030"
-                    if codec == "utf-8-sig"
-                    else "pass the right --encoding"
-                )
-                bad = block[error.start : error.start + 1]
-                raise _UnreadableInput(
-                    f"not {encoding} (byte {consumed + error.start}: {bad!r}); {hint}"
-                ) from None
-            if not block:
-                return
-            consumed += len(block)
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
-
-
-def _input_name(path: str) -> str:
-    return "<stdin>" if path == "-" else path
-
-
 def _read_inputs(
     paths: Sequence[str], errors: list[str], encoding: str
 ) -> Iterator[tuple[str, str]]:
     """Yield ``(name, text)`` per readable input; record unreadable ones in ``errors``."""
-    _decoder(encoding)  # an unknown encoding fails before any file is read
+    check_encoding(encoding)  # an unknown encoding fails before any file is read
     for path in paths:
         try:
-            text = "".join(_text_blocks(path, encoding))
-        except _UnreadableInput as error:
-            errors.append(f"{_input_name(path)}: {error}")
+            text = "".join(text_blocks(path, encoding))
+        except UnreadableInputError as error:
+            errors.append(str(error))
             continue
-        yield _input_name(path), text
+        yield ("<stdin>" if path == "-" else path), text
 
 
 def _tokenize_lines(text: str, tokenizer: PolicyTokenizer, separator: str) -> Iterator[str]:
@@ -195,78 +140,50 @@ def _write_document(name: str, tally: DocumentTally, fmt: str, out: TextIO) -> N
         out.write(f"{name}\t{tally.label()}\t{shares}\n")
 
 
-def _write_sentence(name: str, sentence: SentenceResult, fmt: str, out: TextIO) -> None:
+def _write_sentence(sentence: ClassifiedSentence, fmt: str, out: TextIO) -> None:
     if fmt == "jsonl":
-        out.write(json.dumps({"doc": name, **sentence._asdict()}, ensure_ascii=False) + "\n")
+        out.write(json.dumps(sentence._asdict(), ensure_ascii=False) + "\n")
     else:
         text = sentence.text.replace("\t", " ")
-        out.write(
-            f"{name}\t{sentence.index}\t{sentence.label or ''}\t{sentence.score:.3f}\t{text}\n"
-        )
-
-
-def _classify_file(
-    path: str, encoding: str, model_path: str | None
-) -> tuple[str, list[SentenceResult] | str]:
-    """Sentence results of one file, or why it cannot be read (in a worker for --jobs)."""
-    from ._api import classify_pieces
-    from ._model import model_at
-
-    try:
-        pieces = _text_blocks(path, encoding)
-        return _input_name(path), list(classify_pieces(pieces, model=model_at(model_path)))
-    except _UnreadableInput as error:
-        return _input_name(path), str(error)
-
-
-def _classified_files(
-    args: argparse.Namespace, paths: list[str]
-) -> Iterator[tuple[str, Iterable[SentenceResult] | str]]:
-    """Per file: its sentence results as they come, or why it cannot be read."""
-    from ._api import classify_pieces
-    from ._model import bundled_model_path, model_at
-
-    if args.jobs != 1:
-        from joblib import Parallel, delayed
-
-        model_path = args.model or str(bundled_model_path())
-        yield from Parallel(n_jobs=args.jobs, return_as="generator")(
-            delayed(_classify_file)(path, args.encoding, model_path) for path in paths
-        )
-        return
-    model = model_at(args.model)
-    for path in paths:  # streamed: memory does not grow with the file
-        yield _input_name(path), classify_pieces(_text_blocks(path, args.encoding), model=model)
+        label = sentence.label or ""
+        out.write(f"{sentence.doc}\t{sentence.index}\t{label}\t{sentence.score:.3f}\t{text}\n")
 
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     from ._api import DocumentTally
+    from ._batch import UnreadableInputWarning, classify_files
     from ._model import model_at
 
-    model_at(args.model)  # fail early, once, on a missing or corrupt model
-    _decoder(args.encoding)
+    model = model_at(args.model)  # fail early, once, on a missing or corrupt model
+    check_encoding(args.encoding)
     paths = args.files or ["-"]
-    files: Iterable[tuple[str, Iterable[SentenceResult] | str]] = _classified_files(args, paths)
-    if len(paths) >= _PROGRESS_FROM:
+    results: Iterable[ClassifiedSentence] = classify_files(
+        paths, n_jobs=args.jobs, encoding=args.encoding, text_field=args.text_field, model=model
+    )
+    if len(paths) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
         from tqdm.auto import tqdm
 
-        files = tqdm(files, total=len(paths), desc="classify", unit="file")
-    errors: list[str] = []
-    for name, results in files:
-        if isinstance(results, str):
-            errors.append(f"{name}: {results}")
-            continue
-        tally = DocumentTally()
-        try:
-            for sentence in results:
-                tally.add(sentence)
-                if not args.document:
-                    _write_sentence(name, sentence, args.format, out)
-        except _UnreadableInput as unreadable:  # found part way: what came before is out
-            errors.append(f"{name}: {unreadable}")
-            continue
-        if args.document:
-            _write_document(name, tally, args.format, out)
+        results = tqdm(results, desc="classify", unit=" sentences")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnreadableInputWarning)
+        doc, tally = None, DocumentTally()
+        for sentence in results:
+            if args.document and sentence.doc != doc:
+                if doc is not None:
+                    _write_document(doc, tally, args.format, out)
+                doc, tally = sentence.doc, DocumentTally()
+            if args.document:
+                tally.count(sentence.label, sentence.score)
+            else:
+                _write_sentence(sentence, args.format, out)
+        if doc is not None:
+            _write_document(doc, tally, args.format, out)
+    errors = [str(w.message) for w in caught if issubclass(w.category, UnreadableInputWarning)]
+    for warning in caught:
+        if not issubclass(warning.category, UnreadableInputWarning):
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     for error in errors:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
     return 1 if errors else 0
@@ -388,13 +305,24 @@ def _parser() -> argparse.ArgumentParser:
         "headings and paragraph leads. Prints doc, index, label, score and text as TSV, or "
         "JSON Lines. Example: policytext classify report.txt",
     )
-    classify.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
+    classify.add_argument(
+        "files",
+        nargs="*",
+        metavar="PATH",
+        help="text files, JSON Lines files (one document per line), directories (their *.txt "
+        "and *.jsonl files, recursively); - for stdin",
+    )
+    classify.add_argument(
+        "--text-field", default="text", help="the text of a JSON Lines document (default: text)"
+    )
     _add_encoding(classify)
     classify.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
     classify.add_argument(
         "--document", action="store_true", help="one line per document: its domain and shares"
     )
-    classify.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
+    classify.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (-1: all cores)"
+    )
     classify.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
     classify.set_defaults(run=_command_classify)
 

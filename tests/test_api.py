@@ -184,7 +184,7 @@ def test_document_in_pieces_and_batches_equals_the_whole(
     assert list(_api.classify_pieces(pieces)) == whole.sentences
     tally = _api.DocumentTally()
     for result in whole.sentences:
-        tally.add(result)
+        tally.count(result.label, result.score)
     assert (tally.label(), tally.shares()) == (whole.label, whole.shares)
 
 

@@ -95,9 +95,9 @@ def test_non_utf8_stdin_is_a_clean_error_that_names_the_fix() -> None:
 def test_a_file_is_classified_as_it_is_read_until_a_bad_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policytext import _api, cli
+    from policytext import _api, _reading
 
-    monkeypatch.setattr(cli, "_BLOCK", 16)  # bytes per read
+    monkeypatch.setattr(_reading, "_BLOCK", 16)  # bytes per read
     monkeypatch.setattr(_api, "_CHUNK", 1)  # sentences per batch
     good = "（三）全面推进乡村振兴。\n稳定粮食生产。\n".encode()
     broken = tmp_path / "broken.txt"
@@ -230,3 +230,20 @@ def test_train_without_data_is_a_clean_error(tmp_path: Path) -> None:
     result = run(["train", "--data-dir", str(tmp_path), "--output", str(tmp_path / "m")])
     assert result.returncode == 1
     assert b"training data not found" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_classify_walks_directories_and_reads_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text("全面推进乡村振兴。", encoding="utf-8")
+    letters = tmp_path / "reports" / "letters.jsonl"
+    letters.write_text('{"body": "深化医药卫生体制改革。"}\n{"other": 1}\n', encoding="utf-8")
+    assert main(["classify", "--text-field", "body", str(tmp_path / "reports")]) == 1
+    captured = capsys.readouterr()
+    rows = [line.split("\t")[:3] for line in captured.out.splitlines()]
+    assert rows == [
+        [str(tmp_path / "reports" / "a.txt"), "0", "rural"],
+        [f"{letters}:1", "0", "health"],
+    ]
+    assert captured.err.strip().endswith(f"{letters}:2: no string field 'body'")

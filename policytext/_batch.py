@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -126,6 +126,7 @@ def classify_files(
     encoding: str = "utf-8",
     text_field: str = "text",
     model: PolicyClassifier | None = None,
+    skip: Container[str] = (),
 ) -> Iterator[ClassifiedSentence]:
     """Every sentence of every document in ``paths``, classified, as they come.
 
@@ -135,14 +136,20 @@ def classify_files(
     order and are the same as :func:`policytext.classify_document`'s. With
     ``n_jobs`` > 1, documents go to joblib workers (``batch_size`` documents
     per task); with 1, a file is streamed, so memory does not grow with it. An
-    input that cannot be read is skipped with an :class:`UnreadableInputWarning`.
+    input that cannot be read is skipped with an :class:`UnreadableInputWarning`;
+    documents whose ``doc`` is in ``skip`` (say, those already classified) are
+    left out without being read.
     """
     n_jobs = _check_n_jobs(n_jobs)
     chosen = _model(model)
     check_encoding(encoding)
     if not isinstance(text_field, str):
         raise InvalidInputError(f"text_field must be str, got {type(text_field).__name__}")
-    tasks = _tasks(_files(paths), encoding, text_field)
+    tasks = (
+        task
+        for task in _tasks(_files(paths), encoding, text_field)
+        if isinstance(task, str) or task[0] not in skip
+    )
     if n_jobs == 1:
         for task in tasks:
             for item in [task] if isinstance(task, str) else _stream_task(task, encoding, chosen):

@@ -18,12 +18,13 @@ cannot be read is reported and the others are still processed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._discovery import build_vocabulary
 from ._errors import PolicyTextError, UnreadableInputError
@@ -44,6 +45,7 @@ _PROG = "policytext"
 _SHARED = Path("..") / "shared"
 _SHARED_DOCUMENTS = _SHARED / "corpus" / "documents.jsonl"
 _PROGRESS_FROM = 5  # files: show a progress bar from this many on
+_PARQUET_ROWS = 10_000  # rows per Parquet row group
 
 
 class CommandError(Exception):
@@ -131,22 +133,89 @@ def _command_info(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _write_document(name: str, tally: DocumentTally, fmt: str, out: TextIO) -> None:
-    if fmt == "jsonl":
-        row = {"doc": name, "label": tally.label(), "shares": tally.shares()}
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    else:
-        shares = " ".join(f"{k}:{v:.3f}" for k, v in tally.shares().items())
-        out.write(f"{name}\t{tally.label()}\t{shares}\n")
+class _Rows:
+    """Where ``classify`` writes: TSV or JSON Lines text, or a Parquet file."""
+
+    def __init__(self, fmt: str, out: TextIO | None, parquet_path: Path | None) -> None:
+        self.fmt, self.out = fmt, out
+        self.buffer: list[dict[str, Any]] = []
+        self.writer: Any = None
+        self.parquet_path = parquet_path
+
+    def add(self, row: dict[str, Any]) -> None:
+        if self.out is None:
+            self.buffer.append(row)
+            if len(self.buffer) >= _PARQUET_ROWS:
+                self._flush()
+        elif self.fmt == "jsonl":
+            self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            cells = [str(row[key]).replace("\t", " ").replace("\n", " ") for key in row]
+            self.out.write("\t".join(cells) + "\n")
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(self.buffer)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.parquet_path, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema))
+        self.buffer = []
+
+    def close(self) -> None:
+        if self.out is None:
+            if self.buffer or self.writer is None:
+                self._flush()
+            self.writer.close()
 
 
-def _write_sentence(sentence: ClassifiedSentence, fmt: str, out: TextIO) -> None:
-    if fmt == "jsonl":
-        out.write(json.dumps(sentence._asdict(), ensure_ascii=False) + "\n")
-    else:
-        text = sentence.text.replace("\t", " ")
-        label = sentence.label or ""
-        out.write(f"{sentence.doc}\t{sentence.index}\t{label}\t{sentence.score:.3f}\t{text}\n")
+def _sentence_row(sentence: ClassifiedSentence, fmt: str) -> dict[str, Any]:
+    row = sentence._asdict()
+    if fmt == "tsv":  # doc, index, label, score, text
+        label = row["label"] or ""
+        return {"doc": row["doc"], "index": row["index"], "label": label,
+                "score": f"{row['score']:.3f}", "text": row["text"]}  # fmt: skip
+    return row
+
+
+def _document_row(doc: str, tally: DocumentTally, fmt: str) -> dict[str, Any]:
+    shares = tally.shares()
+    if fmt == "tsv":
+        return {"doc": doc, "label": tally.label(),
+                "shares": " ".join(f"{k}:{v:.3f}" for k, v in shares.items())}  # fmt: skip
+    if fmt == "parquet":
+        listed = [{"domain": k, "share": v} for k, v in shares.items()]
+        return {"doc": doc, "label": tally.label(), "shares": listed}
+    return {"doc": doc, "label": tally.label(), "shares": shares}
+
+
+def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
+    """Documents complete in an earlier ``--output``; what follows them is cut off.
+
+    The last document of a per-sentence output may have been cut short, so it
+    is removed and classified again.
+    """
+    if fmt == "parquet":
+        raise CommandError("--resume works with --format tsv or jsonl")
+    if not output.exists():
+        return set()
+    data = output.read_bytes()
+    complete = data[: data.rfind(b"\n") + 1]  # drop a line cut in the middle
+    starts: list[tuple[str, int]] = []  # (doc, offset of its first line)
+    offset = 0
+    for line in complete.splitlines(keepends=True):
+        text = line.decode("utf-8")
+        doc = json.loads(text)["doc"] if fmt == "jsonl" else text.split("\t", 1)[0]
+        if not starts or starts[-1][0] != doc:
+            starts.append((doc, offset))
+        offset += len(line)
+    if not document and starts:
+        doc, offset = starts.pop()
+        complete = complete[:offset]
+    with output.open("r+b") as handle:
+        handle.truncate(len(complete))
+    return {doc for doc, _ in starts}
 
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
@@ -156,34 +225,55 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
 
     model = model_at(args.model)  # fail early, once, on a missing or corrupt model
     check_encoding(args.encoding)
+    if args.format == "parquet" and args.output is None:
+        raise CommandError("--format parquet needs --output")
+    if args.resume and args.output is None:
+        raise CommandError("--resume needs --output")
+    output = None if args.output is None else Path(args.output)
+    done = _done_documents(output, args.format, args.document) if args.resume and output else set()
     paths = args.files or ["-"]
     results: Iterable[ClassifiedSentence] = classify_files(
-        paths, n_jobs=args.jobs, encoding=args.encoding, text_field=args.text_field, model=model
+        paths,
+        n_jobs=args.jobs,
+        encoding=args.encoding,
+        text_field=args.text_field,
+        model=model,
+        skip=done,
     )
     if len(paths) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
         from tqdm.auto import tqdm
 
         results = tqdm(results, desc="classify", unit=" sentences")
-    with warnings.catch_warnings(record=True) as caught:
+    with contextlib.ExitStack() as stack:
+        text_out: TextIO | None = out
+        if output is not None:
+            text_out = (
+                None
+                if args.format == "parquet"
+                else stack.enter_context(output.open("a" if args.resume else "w", encoding="utf-8"))
+            )
+        rows = _Rows(args.format, text_out, output)
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always", UnreadableInputWarning)
         doc, tally = None, DocumentTally()
         for sentence in results:
             if args.document and sentence.doc != doc:
                 if doc is not None:
-                    _write_document(doc, tally, args.format, out)
+                    rows.add(_document_row(doc, tally, args.format))
                 doc, tally = sentence.doc, DocumentTally()
             if args.document:
                 tally.count(sentence.label, sentence.score)
             else:
-                _write_sentence(sentence, args.format, out)
+                rows.add(_sentence_row(sentence, args.format))
         if doc is not None:
-            _write_document(doc, tally, args.format, out)
-    errors = [str(w.message) for w in caught if issubclass(w.category, UnreadableInputWarning)]
-    for warning in caught:
-        if not issubclass(warning.category, UnreadableInputWarning):
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+            rows.add(_document_row(doc, tally, args.format))
+        rows.close()
+    errors = []
+    for w in caught:
+        if issubclass(w.category, UnreadableInputWarning):
+            errors.append(str(w.message))
+        else:  # not ours to swallow
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for error in errors:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
     return 1 if errors else 0
@@ -316,7 +406,18 @@ def _parser() -> argparse.ArgumentParser:
         "--text-field", default="text", help="the text of a JSON Lines document (default: text)"
     )
     _add_encoding(classify)
-    classify.add_argument("--format", choices=("tsv", "jsonl"), default="tsv")
+    classify.add_argument(
+        "--format",
+        choices=("tsv", "jsonl", "parquet"),
+        default="tsv",
+        help="of the output (parquet needs --output and pyarrow, from the [train] extra)",
+    )
+    classify.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    classify.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the documents already in --output and classify only the others",
+    )
     classify.add_argument(
         "--document", action="store_true", help="one line per document: its domain and shares"
     )

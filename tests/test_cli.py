@@ -247,3 +247,49 @@ def test_classify_walks_directories_and_reads_json_lines(
         [f"{letters}:1", "0", "health"],
     ]
     assert captured.err.strip().endswith(f"{letters}:2: no string field 'body'")
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("options", [[], ["--format", "jsonl"], ["--document"]])
+def test_resume_finishes_an_interrupted_output(
+    reports: Path, tmp_path: Path, options: list[str]
+) -> None:
+    full, cut = tmp_path / "full.out", tmp_path / "cut.out"
+    assert main(["classify", *options, str(reports), "-o", str(full)]) == 0
+    data = full.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # interrupted in the middle of a line
+    assert main(["classify", *options, str(reports), "-o", str(cut), "--resume"]) == 0
+    assert cut.read_bytes() == data
+
+
+def test_parquet_output_holds_the_same_rows(reports: Path, tmp_path: Path) -> None:
+    parquet = pytest.importorskip("pyarrow.parquet")
+    jsonl, table = tmp_path / "out.jsonl", tmp_path / "out.parquet"
+    assert main(["classify", "--format", "jsonl", str(reports), "-o", str(jsonl)]) == 0
+    assert main(["classify", "--format", "parquet", str(reports), "-o", str(table)]) == 0
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert parquet.read_table(table).to_pylist() == rows
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--format", "parquet"], "--format parquet needs --output"),
+        (["--resume"], "--resume needs --output"),
+        (["--resume", "--format", "parquet", "-o", "x.parquet"], "--resume works with"),
+    ],
+)
+def test_output_options_are_checked(
+    options: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", *options, str(SAMPLE)]) == 1
+    assert message in capsys.readouterr().err

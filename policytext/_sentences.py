@@ -34,9 +34,10 @@ _CLOSERS = frozenset(_OPENERS.values())
 _NUMERAL = "一二三四五六七八九十百零〇两"
 # A chapter, section or part heading that runs on into body text on the same
 # line, separated by whitespace: "第二章 全面贯彻… 坚持以…". The heading is
-# the marker and a short title without punctuation.
+# the marker and a short title without punctuation; the body text must follow
+# on the same line (a line's sentences never depend on the next line).
 _RUN_ON_HEADING = re.compile(
-    rf"(?:^|(?<=\s))第[{_NUMERAL}\d]+[章节篇编]\s*[^\s。！？；，：、“”]{{1,30}}(?=\s+\S)"
+    rf"(?:^|(?<=\s))第[{_NUMERAL}\d]+[章节篇编][^\S\n]*[^\s。！？；，：、“”]{{1,30}}(?=[^\S\n]+\S)"
 )
 
 

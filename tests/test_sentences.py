@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policytext import InvalidInputError, split_sentences
@@ -38,6 +38,9 @@ def test_run_on_chapter_headings_are_split_from_body_text() -> None:
         "第一章 全面建设小康社会",
         "“十五”时期是不平凡的五年。",
     ]
+    # Body text on the next line does not make a title at a line's end run on.
+    toc = "目录 第五章科学技术发展（325）\n附记。"
+    assert split_sentences(toc) == ["目录 第五章科学技术发展（325）", "附记。"]
 
 
 def test_never_splits_inside_quotes_or_brackets() -> None:
@@ -103,6 +106,16 @@ def test_only_surrounding_whitespace_is_dropped(text: str) -> None:
         assert start >= position and not text[position:start].strip()
         position = end
     assert not text[position:].strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_strategy)
+@example("第五章科学技术（325）\n附记")  # a title at a line's end, body on the next
+@example("第二节\n造纸工业 其它")  # a marker alone on its line, title below
+def test_lines_split_alone_as_in_the_whole_text(text: str) -> None:
+    """What documents are streamed line by line relies on."""
+    by_line = [s for line in text.split("\n") for s in split_sentences(line)]
+    assert split_sentences(text) == by_line
 
 
 @settings(max_examples=200, deadline=None)

@@ -98,9 +98,13 @@ def _jsonl_task(path: str, number: int, line: str, text_field: str) -> _Task | s
 
 
 def _stream_task(
-    task: _Task, encoding: str, model: PolicyClassifier
+    task: _Task | str, encoding: str, model: PolicyClassifier
 ) -> Iterator[ClassifiedSentence | str]:
-    """Sentence results of one document as they come, then why it stopped early, if it did."""
+    """Sentence results of one document as they come, then why it stopped early, if it did
+    (an unreadable input, given as its reason, is passed on as it is)."""
+    if isinstance(task, str):
+        yield task
+        return
     doc, path, text = task
     pieces = text_blocks(path, encoding) if path is not None else [text or ""]
     try:
@@ -111,7 +115,7 @@ def _stream_task(
 
 
 def _classify_task(
-    task: _Task, encoding: str, model: PolicyClassifier | str
+    task: _Task | str, encoding: str, model: PolicyClassifier | str
 ) -> list[ClassifiedSentence | str]:
     """:func:`_stream_task` as a list, in a joblib worker (which loads a model path once)."""
     chosen = model if isinstance(model, PolicyClassifier) else model_at(model)
@@ -150,37 +154,22 @@ def classify_files(
         for task in _tasks(_files(paths), encoding, text_field)
         if isinstance(task, str) or task[0] not in skip
     )
+    results: Iterable[Iterable[ClassifiedSentence | str]]
     if n_jobs == 1:
-        for task in tasks:
-            for item in [task] if isinstance(task, str) else _stream_task(task, encoding, chosen):
-                if isinstance(item, str):
-                    warnings.warn(item, UnreadableInputWarning, stacklevel=2)
-                else:
-                    yield item
-        return
-    from joblib import Parallel, delayed
+        results = (_stream_task(task, encoding, chosen) for task in tasks)
+    else:
+        from joblib import Parallel, delayed
 
-    path = getattr(chosen, "path_", None)
-    source: PolicyClassifier | str = chosen if path is None else str(path)
-    skipped: list[str] = []  # inputs found unreadable while dispatching
-
-    def dispatched() -> Iterator[Any]:
-        for task in tasks:
-            if isinstance(task, str):
-                skipped.append(task)
-            else:
-                yield delayed(_classify_task)(task, encoding, source)
-
-    parallel = Parallel(n_jobs=n_jobs, batch_size=batch_size, return_as="generator")
-    for items in parallel(dispatched()):
-        for item in [*skipped, *items]:
+        path = getattr(chosen, "path_", None)
+        source: PolicyClassifier | str = chosen if path is None else str(path)
+        parallel = Parallel(n_jobs=n_jobs, batch_size=batch_size, return_as="generator")
+        results = parallel(delayed(_classify_task)(task, encoding, source) for task in tasks)
+    for items in results:
+        for item in items:
             if isinstance(item, str):
                 warnings.warn(item, UnreadableInputWarning, stacklevel=2)
             else:
                 yield item
-        skipped.clear()
-    for reason in skipped:
-        warnings.warn(reason, UnreadableInputWarning, stacklevel=2)
 
 
 def _label_batch(

@@ -10,9 +10,10 @@
     policytext build-vocabulary -o vocab.txt
 
 Every command reads UTF-8 files (``--encoding`` for others, such as GBK), or
-standard input for ``-``. Errors print one
-line on stderr and set a non-zero exit status; with several files, a file that
-cannot be read is reported and the others are still processed.
+standard input for ``-``; ``classify`` also reads JSON Lines files and
+directories. Errors print one line on stderr and set a non-zero exit status;
+with several files, a file that cannot be read is reported and the others are
+still processed.
 """
 
 from __future__ import annotations

@@ -55,12 +55,13 @@ def test_directories_are_walked_and_every_document_classified(archive: Path) -> 
     assert len(reasons) == 3
 
 
-def test_worker_processes_give_the_same_results_in_order(archive: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnreadableInputWarning)
+def test_worker_processes_give_the_same_results_and_warnings_in_order(archive: Path) -> None:
+    with pytest.warns(UnreadableInputWarning) as serial_warnings:
         serial = list(policytext.classify_files([archive], text_field="body"))
+    with pytest.warns(UnreadableInputWarning) as parallel_warnings:
         parallel = list(policytext.classify_files([archive], text_field="body", n_jobs=2))
     assert parallel == serial
+    assert [str(w.message) for w in parallel_warnings] == [str(w.message) for w in serial_warnings]
 
 
 def test_an_encoding_reads_what_utf8_cannot(archive: Path) -> None:

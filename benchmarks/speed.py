@@ -157,6 +157,28 @@ def growth(documents: list[dict[str, Any]], scales: tuple[int, ...]) -> list[dic
     return rows
 
 
+def archive(documents: list[dict[str, Any]], gib: float) -> dict[str, Any]:
+    """Time and peak memory of ``policytext classify DIRECTORY`` on ``gib`` GiB of text files."""
+    texts = [d["text"].encode("utf-8") for d in documents]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, size, count = Path(tmp) / "archive", 0, 0
+        while size < gib * 2**30:
+            part = folder / f"{count // 1000:03d}"
+            part.mkdir(parents=True, exist_ok=True)
+            data = texts[count % len(texts)]
+            (part / f"{count:06d}.txt").write_bytes(data)
+            size, count = size + len(data), count + 1
+        code = (
+            "import contextlib, os, policytext.cli as cli\n"
+            "with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
+            "    with contextlib.redirect_stdout(sink):\n"
+            f"        raise SystemExit(cli.main(['classify', {str(folder)!r}]))\n"
+        )
+        measured = measured_process(code)
+    print("archive", count, size, measured, file=sys.stderr)
+    return {"files": count, "bytes": size, **measured}
+
+
 def run(data_dir: Path, quick: bool) -> dict[str, Any]:
     """Every speed and cost measurement; ``quick`` uses smaller inputs and fewer repeats."""
     sentences = [d["text"] for d in read_jsonl(data_dir / "gold" / "dev.jsonl")] * 20
@@ -170,4 +192,5 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
         "first_classify_process": measured_process(code),
         "size": installed_size(),
         "growth": growth(documents, SCALES[:3] if quick else SCALES),
+        "archive": archive(documents, 0.01 if quick else 1.0),
     }

@@ -18,7 +18,7 @@ import numpy as np
 
 from ._classifier import FloatArray, PolicyClassifier
 from ._errors import InvalidInputError
-from ._model import default_model, model_at
+from ._model import default_model, for_workers, in_worker
 from ._structure import StructuredSentence, iter_structure
 from ._validation import check_sentences, check_text
 
@@ -118,8 +118,7 @@ def _probabilities_in_worker(model: PolicyClassifier | str, sentences: list[str]
     A model given by its path is loaded once per worker process; an in-memory
     model travels with each task (joblib memory-maps its large arrays).
     """
-    chosen = model_at(model) if isinstance(model, str) else model
-    return chosen.predict_proba(sentences)
+    return in_worker(model).predict_proba(sentences)
 
 
 def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -> FloatArray:
@@ -130,8 +129,7 @@ def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -
         return np.vstack([model.predict_proba(chunk) for chunk in chunks])
     from joblib import Parallel, delayed
 
-    path = getattr(model, "path_", None)
-    source = model if path is None else str(path)
+    source = for_workers(model)
     parts = Parallel(n_jobs=n_jobs)(
         delayed(_probabilities_in_worker)(source, chunk) for chunk in chunks
     )

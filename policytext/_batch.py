@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from ._api import _check_n_jobs, _model, _scored, classify_pieces
 from ._classifier import PolicyClassifier
 from ._errors import InvalidInputError, UnreadableInputError
-from ._model import model_at
+from ._model import for_workers, in_worker
 from ._reading import check_encoding, text_blocks
 
 __all__ = ["ClassifiedSentence", "UnreadableInputWarning", "classify_dataset", "classify_files"]
@@ -118,8 +118,7 @@ def _classify_task(
     task: _Task | str, encoding: str, model: PolicyClassifier | str
 ) -> list[ClassifiedSentence | str]:
     """:func:`_stream_task` as a list, in a joblib worker (which loads a model path once)."""
-    chosen = model if isinstance(model, PolicyClassifier) else model_at(model)
-    return list(_stream_task(task, encoding, chosen))
+    return list(_stream_task(task, encoding, in_worker(model)))
 
 
 def classify_files(
@@ -160,8 +159,7 @@ def classify_files(
     else:
         from joblib import Parallel, delayed
 
-        path = getattr(chosen, "path_", None)
-        source: PolicyClassifier | str = chosen if path is None else str(path)
+        source = for_workers(chosen)
         parallel = Parallel(n_jobs=n_jobs, batch_size=batch_size, return_as="generator")
         results = parallel(delayed(_classify_task)(task, encoding, source) for task in tasks)
     for items in results:
@@ -173,10 +171,9 @@ def classify_files(
 
 
 def _label_batch(
-    batch: dict[str, list[Any]], column: str, model: PolicyClassifier | str | None
+    batch: dict[str, list[Any]], column: str, model: PolicyClassifier | str
 ) -> dict[str, list[Any]]:
-    chosen = model if isinstance(model, PolicyClassifier) else model_at(model)
-    chosen, rows = _scored(batch[column], chosen, 1)
+    chosen, rows = _scored(batch[column], in_worker(model), 1)
     return {
         "domain": [None if row is None else str(chosen.classes_[row.argmax()]) for row in rows],
         "domain_score": [0.0 if row is None else float(row.max()) for row in rows],
@@ -206,9 +203,7 @@ def classify_dataset(
     if names is not None and column not in names:
         raise InvalidInputError(f"dataset has no column {column!r} (columns: {names})")
     chosen = _model(model)
-    path = getattr(chosen, "path_", None)
-    source: PolicyClassifier | str = chosen if path is None else str(path)
-    label = partial(_label_batch, column=column, model=source)
+    label = partial(_label_batch, column=column, model=for_workers(chosen))
     if num_proc is not None and names is not None:
         return dataset.map(label, batched=True, batch_size=batch_size, num_proc=num_proc)
     return dataset.map(label, batched=True, batch_size=batch_size)

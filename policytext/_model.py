@@ -106,6 +106,18 @@ def model_at(path: str | os.PathLike[str] | None) -> PolicyClassifier:
     return model
 
 
+def for_workers(model: PolicyClassifier) -> PolicyClassifier | str:
+    """What to send a worker process: the path a model was loaded from (each
+    worker then loads it once, with :func:`in_worker`), else the model itself."""
+    path = getattr(model, "path_", None)
+    return model if path is None else str(path)
+
+
+def in_worker(model: PolicyClassifier | str) -> PolicyClassifier:
+    """The model :func:`for_workers` sent."""
+    return model_at(model) if isinstance(model, str) else model
+
+
 def model_info(model: PolicyClassifier | None = None) -> dict[str, Any]:
     """Metadata of ``model`` (default: the bundled one) with its ``path``.
 

@@ -19,7 +19,7 @@ from ._api import _check_n_jobs, _model, _scored, classify_pieces
 from ._classifier import PolicyClassifier
 from ._errors import InvalidInputError, UnreadableInputError
 from ._model import for_workers, in_worker
-from ._reading import check_encoding, text_blocks
+from ._reading import check_encoding, iter_lines, text_blocks
 
 __all__ = ["ClassifiedSentence", "UnreadableInputWarning", "classify_dataset", "classify_files"]
 
@@ -70,17 +70,10 @@ def _tasks(files: Iterable[str], encoding: str, text_field: str) -> Iterator[_Ta
         if not path.endswith(".jsonl"):
             yield ("<stdin>" if path == "-" else path), path, None
             continue
-        pending = ""
-        number = 0
         try:
-            for block in text_blocks(path, encoding):
-                *lines, pending = (pending + block).split("\n")
-                for line in lines:
-                    number += 1
-                    if line.strip():
-                        yield _jsonl_task(path, number, line, text_field)
-            if pending.strip():
-                yield _jsonl_task(path, number + 1, pending, text_field)
+            for number, line in enumerate(iter_lines(text_blocks(path, encoding)), start=1):
+                if line.strip():
+                    yield _jsonl_task(path, number, line, text_field)
         except UnreadableInputError as error:
             yield str(error)
 

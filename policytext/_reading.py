@@ -12,12 +12,12 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from ._errors import InvalidInputError, UnreadableInputError
 
-__all__ = ["check_encoding", "text_blocks"]
+__all__ = ["check_encoding", "iter_lines", "text_blocks"]
 
 _BLOCK = 1 << 20  # bytes read at a time
 
@@ -71,3 +71,21 @@ def text_blocks(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterat
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def iter_lines(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given in pieces of any size (such as :func:`text_blocks`),
+    each with its ``\\n`` (the last one without, if the text does not end in one)."""
+    pending: list[str] = []
+    for piece in pieces:
+        if "\n" not in piece:
+            pending.append(piece)
+            continue
+        first, *middle, last = piece.split("\n")
+        yield "".join(pending) + first + "\n"
+        for line in middle:
+            yield line + "\n"
+        pending = [last]
+    tail = "".join(pending)
+    if tail:
+        yield tail

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from ._reading import iter_lines
 from ._sentences import sentence_spans
 from ._validation import check_text
 
@@ -76,23 +77,6 @@ def document_structure(text: str) -> list[StructuredSentence]:
     return list(iter_structure([check_text(text)]))
 
 
-def _lines(pieces: Iterable[str]) -> Iterator[str]:
-    """The lines of a text given in pieces of any size, each with its ``\\n``."""
-    pending: list[str] = []
-    for piece in pieces:
-        if "\n" not in piece:
-            pending.append(piece)
-            continue
-        first, *middle, last = piece.split("\n")
-        yield "".join(pending) + first + "\n"
-        for line in middle:
-            yield line + "\n"
-        pending = [last]
-    tail = "".join(pending)
-    if tail:
-        yield tail
-
-
 def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
     """:func:`document_structure` of a document given in pieces, as they come.
 
@@ -105,7 +89,7 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
     """
     open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
     index, paragraph, offset = 0, -1, 0
-    for line in _lines(pieces):
+    for line in iter_lines(pieces):
         spans = sentence_spans(line)
         if spans:
             paragraph += 1

@@ -201,22 +201,23 @@ def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
         raise CommandError("--resume works with --format tsv or jsonl")
     if not output.exists():
         return set()
-    data = output.read_bytes()
-    complete = data[: data.rfind(b"\n") + 1]  # drop a line cut in the middle
-    starts: list[tuple[str, int]] = []  # (doc, offset of its first line)
-    offset = 0
-    for line in complete.splitlines(keepends=True):
-        text = line.decode("utf-8")
-        doc = json.loads(text)["doc"] if fmt == "jsonl" else text.split("\t", 1)[0]
-        if not starts or starts[-1][0] != doc:
-            starts.append((doc, offset))
-        offset += len(line)
-    if not document and starts:
-        doc, offset = starts.pop()
-        complete = complete[:offset]
-    with output.open("r+b") as handle:
-        handle.truncate(len(complete))
-    return {doc for doc, _ in starts}
+    done: set[str] = set()
+    last, last_start, end = None, 0, 0  # the last document, where it starts, where lines end
+    with output.open("r+b") as handle:  # read line by line: the output may be large
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break  # a line cut in the middle
+            text = line.decode("utf-8")
+            doc = json.loads(text)["doc"] if fmt == "jsonl" else text.split("\t", 1)[0]
+            if doc != last:
+                if last is not None:
+                    done.add(last)
+                last, last_start = doc, end
+            end += len(line)
+        if last is not None and document:
+            done.add(last)
+        handle.truncate(end if document or last is None else last_start)
+    return done
 
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:

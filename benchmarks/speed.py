@@ -120,6 +120,17 @@ def installed_size() -> dict[str, int]:
         }
 
 
+def _cli_process(argv: list[str]) -> dict[str, float]:
+    """Time and peak memory of ``policytext ARGV`` in a fresh process, output to /dev/null
+    (so that it is not held in memory)."""
+    return measured_process(
+        "import contextlib, os, policytext.cli as cli\n"
+        "with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
+        "    with contextlib.redirect_stdout(sink):\n"
+        f"        raise SystemExit(cli.main({argv!r}))\n"
+    )
+
+
 def growth(documents: list[dict[str, Any]], scales: tuple[int, ...]) -> list[dict[str, Any]]:
     """Time and peak memory of the CLI as the input grows.
 
@@ -145,13 +156,7 @@ def growth(documents: list[dict[str, Any]], scales: tuple[int, ...]) -> list[dic
                 ("files", ["classify", *paths]),
                 ("one document", ["classify", "--document", str(big)]),
             ):
-                code = (  # output to /dev/null, so that it is not held in memory
-                    "import contextlib, os, policytext.cli as cli\n"
-                    "with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
-                    "    with contextlib.redirect_stdout(sink):\n"
-                    f"        raise SystemExit(cli.main({argv!r}))\n"
-                )
-                measured = measured_process(code)
+                measured = _cli_process(argv)
                 rows.append({"input": name, "scale": k, "chars": chars, **measured})
                 print("growth", rows[-1]["input"], k, measured, file=sys.stderr)
     return rows
@@ -168,13 +173,7 @@ def archive(documents: list[dict[str, Any]], gib: float) -> dict[str, Any]:
             data = texts[count % len(texts)]
             (part / f"{count:06d}.txt").write_bytes(data)
             size, count = size + len(data), count + 1
-        code = (
-            "import contextlib, os, policytext.cli as cli\n"
-            "with open(os.devnull, 'w', encoding='utf-8') as sink:\n"
-            "    with contextlib.redirect_stdout(sink):\n"
-            f"        raise SystemExit(cli.main(['classify', {str(folder)!r}]))\n"
-        )
-        measured = measured_process(code)
+        measured = _cli_process(["classify", str(folder)])
     print("archive", count, size, measured, file=sys.stderr)
     return {"files": count, "bytes": size, **measured}
 

@@ -42,6 +42,11 @@ class UnreadableInputWarning(UserWarning):
     """:func:`classify_files` skipped (part of) a file; the message names it and why."""
 
 
+def _check_positive(name: str, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInputError(f"{name} must be a positive int, got {value!r}")
+
+
 def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
     """Each path, with directories replaced by their *.txt and *.jsonl files, sorted."""
     if isinstance(paths, (str, bytes, os.PathLike)):
@@ -141,6 +146,8 @@ def classify_files(
     check_encoding(encoding)
     if not isinstance(text_field, str):
         raise InvalidInputError(f"text_field must be str, got {type(text_field).__name__}")
+    if batch_size != "auto":
+        _check_positive("batch_size", batch_size)
     tasks = (
         task
         for task in _tasks(_files(paths), encoding, text_field)
@@ -192,6 +199,11 @@ def classify_dataset(
         raise InvalidInputError(
             f"dataset must be a datasets.Dataset or IterableDataset, got {type(dataset).__name__}"
         )
+    if not isinstance(column, str):
+        raise InvalidInputError(f"column must be str, got {type(column).__name__}")
+    _check_positive("batch_size", batch_size)
+    if num_proc is not None:
+        _check_positive("num_proc", num_proc)
     names = getattr(dataset, "column_names", None)
     if names is not None and column not in names:
         raise InvalidInputError(f"dataset has no column {column!r} (columns: {names})")

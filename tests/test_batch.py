@@ -77,6 +77,7 @@ def test_an_encoding_reads_what_utf8_cannot(archive: Path) -> None:
         (["a.txt"], {"encoding": "no-such-codec"}, "unknown encoding 'no-such-codec'"),
         (["a.txt"], {"text_field": 1}, "text_field must be str, got int"),
         (["a.txt"], {"n_jobs": 0}, "n_jobs must be a non-zero int"),
+        (["a.txt"], {"batch_size": 0}, "batch_size must be a positive int, got 0"),
     ],
 )
 def test_bad_arguments_raise(paths: object, options: dict[str, object], message: str) -> None:
@@ -105,6 +106,13 @@ def test_datasets_arguments_are_checked() -> None:
         policytext.classify_dataset(datasets.Dataset.from_dict({"text": ["好。"]}), "body")
     with pytest.raises(InvalidInputError, match="got list"):
         policytext.classify_dataset(["好。"])
+    table = datasets.Dataset.from_dict({"text": ["好。"]})
+    with pytest.raises(InvalidInputError, match="column must be str, got int"):
+        policytext.classify_dataset(table, 0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="batch_size must be a positive int"):
+        policytext.classify_dataset(table, batch_size=None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="num_proc must be a positive int, got 0"):
+        policytext.classify_dataset(table, num_proc=0)
 
 
 def test_a_dask_cluster_gives_the_serial_results_loading_the_model_once_per_worker(

@@ -37,7 +37,8 @@ __all__ = [
 GENERAL = "general"
 # A sentence is classifiable when it has a Chinese character or a Latin letter.
 _CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
-_CHUNK = 2000
+_CHUNK = 2000  # sentences featurised at once
+_TASKS_PER_WORKER = 4
 
 
 class Prediction(NamedTuple):
@@ -118,36 +119,70 @@ def _probabilities_in_worker(model: PolicyClassifier | str, sentences: list[str]
     A model given by its path is loaded once per worker process; an in-memory
     model travels with each task (joblib memory-maps its large arrays).
     """
-    return in_worker(model).predict_proba(sentences)
+    return _chunked_probabilities(in_worker(model), sentences)
+
+
+def _chunked_probabilities(model: PolicyClassifier, sentences: list[str]) -> FloatArray:
+    """``model.predict_proba`` ``_CHUNK`` sentences at a time, which bounds the
+    memory its features take."""
+    probabilities = np.empty((len(sentences), len(model.classes_)))
+    for start in range(0, len(sentences), _CHUNK):
+        probabilities[start : start + _CHUNK] = model.predict_proba(
+            sentences[start : start + _CHUNK]
+        )
+    return probabilities
 
 
 def _probabilities(model: PolicyClassifier, sentences: list[str], n_jobs: int) -> FloatArray:
-    if not sentences:
-        return np.zeros((0, len(model.classes_)))
-    chunks = [sentences[i : i + _CHUNK] for i in range(0, len(sentences), _CHUNK)]
-    if n_jobs == 1 or len(chunks) == 1:
-        return np.vstack([model.predict_proba(chunk) for chunk in chunks])
-    from joblib import Parallel, delayed
+    if n_jobs == 1 or len(sentences) <= _CHUNK:
+        return _chunked_probabilities(model, sentences)
+    from joblib import Parallel, delayed, effective_n_jobs
 
+    # A few tasks per worker: enough to balance the load, few enough that
+    # sending tasks (to a Dask cluster, say) costs little next to the work.
+    tasks = effective_n_jobs(n_jobs) * _TASKS_PER_WORKER
+    size = max(_CHUNK, -(-len(sentences) // tasks))
     source = for_workers(model)
-    parts = Parallel(n_jobs=n_jobs)(
-        delayed(_probabilities_in_worker)(source, chunk) for chunk in chunks
+    parts = Parallel(n_jobs=n_jobs, batch_size=1)(
+        delayed(_probabilities_in_worker)(source, sentences[start : start + size])
+        for start in range(0, len(sentences), size)
     )
     return np.vstack(parts)
 
 
-def _scored(
-    sentences: object, model: PolicyClassifier | None, n_jobs: int
-) -> tuple[PolicyClassifier, list[FloatArray | None]]:
+class _Scored(NamedTuple):
+    """Probabilities of the sentences with something to classify, and where they sit."""
+
+    model: PolicyClassifier
+    size: int
+    positions: list[int]
+    probabilities: FloatArray
+
+
+def _scored(sentences: object, model: PolicyClassifier | None, n_jobs: int) -> _Scored:
     items = check_sentences(sentences)
     chosen = _model(model)
     n_jobs = _check_n_jobs(n_jobs)
     positions = [i for i, text in enumerate(items) if has_content(text)]
     probabilities = _probabilities(chosen, [items[i] for i in positions], n_jobs)
-    rows: list[FloatArray | None] = [None] * len(items)
-    for position, row in zip(positions, probabilities, strict=True):
-        rows[position] = row
-    return chosen, rows
+    return _Scored(chosen, len(items), positions, probabilities)
+
+
+def best_labels(
+    sentences: object, model: PolicyClassifier | None, n_jobs: int
+) -> tuple[list[str | None], list[float]]:
+    """The most probable domain of each sentence and its probability
+    (``None`` and 0.0 for a sentence with nothing to classify)."""
+    scored = _scored(sentences, model, n_jobs)
+    best = scored.probabilities.argmax(axis=1)
+    labels: list[str | None] = [None] * scored.size
+    scores = [0.0] * scored.size
+    found = scored.model.classes_[best].tolist()
+    top = scored.probabilities[np.arange(len(best)), best].tolist()
+    for position, label, score in zip(scored.positions, found, top, strict=True):
+        labels[position] = label
+        scores[position] = score
+    return labels, scores
 
 
 def classify(
@@ -160,8 +195,7 @@ def classify(
     emoji). ``n_jobs`` > 1 spreads large batches over processes with joblib
     (-1: all cores); results do not depend on it.
     """
-    chosen, rows = _scored(sentences, model, n_jobs)
-    return [None if row is None else str(chosen.classes_[row.argmax()]) for row in rows]
+    return best_labels(sentences, model, n_jobs)[0]
 
 
 def rank(
@@ -177,14 +211,11 @@ def rank(
     gets ``[]``.
     """
     k = _check_k(k)
-    chosen, rows = _scored(sentences, model, n_jobs)
-    ranked: list[list[Prediction]] = []
-    for row in rows:
-        if row is None:
-            ranked.append([])
-            continue
-        best = np.argsort(-row, kind="stable")[:k]
-        ranked.append([Prediction(str(chosen.classes_[i]), float(row[i])) for i in best])
+    scored = _scored(sentences, model, n_jobs)
+    ranked: list[list[Prediction]] = [[] for _ in range(scored.size)]
+    best = np.argsort(-scored.probabilities, axis=1, kind="stable")[:, :k]
+    for position, row, order in zip(scored.positions, scored.probabilities, best, strict=True):
+        ranked[position] = [Prediction(str(scored.model.classes_[i]), float(row[i])) for i in order]
     return ranked
 
 
@@ -250,7 +281,7 @@ def _classify_structured(
         {s.text for s in sentences} | {s.heading for s in sentences} | {s.lead for s in sentences}
     )
     known = sorted(t for t in texts if t and has_content(t))
-    rows = dict(zip(known, _probabilities(chosen, known, 1), strict=True))
+    rows = dict(zip(known, _chunked_probabilities(chosen, known), strict=True))
     context = chosen.context_
     for sentence in sentences:
         row = rows.get(sentence.text)

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ._api import _check_n_jobs, _model, _scored, classify_pieces
+from ._api import _check_n_jobs, _model, best_labels, classify_pieces
 from ._classifier import PolicyClassifier
 from ._errors import InvalidInputError, UnreadableInputError
 from ._model import for_workers, in_worker
@@ -173,11 +173,8 @@ def classify_files(
 def _label_batch(
     batch: dict[str, list[Any]], column: str, model: PolicyClassifier | str
 ) -> dict[str, list[Any]]:
-    chosen, rows = _scored(batch[column], in_worker(model), 1)
-    return {
-        "domain": [None if row is None else str(chosen.classes_[row.argmax()]) for row in rows],
-        "domain_score": [0.0 if row is None else float(row.max()) for row in rows],
-    }
+    labels, scores = best_labels(batch[column], in_worker(model), 1)
+    return {"domain": labels, "domain_score": scores}
 
 
 def classify_dataset(

@@ -22,8 +22,7 @@ import argparse
 import contextlib
 import json
 import sys
-import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -38,7 +37,7 @@ from ._vocabulary import format_vocabulary
 
 if TYPE_CHECKING:
     from ._api import DocumentTally
-    from ._batch import ClassifiedSentence
+    from ._batch import ClassifiedSentence, Unreadable
 
 __all__ = ["main"]
 
@@ -47,6 +46,7 @@ _SHARED = Path("..") / "shared"
 _SHARED_DOCUMENTS = _SHARED / "corpus" / "documents.jsonl"
 _PROGRESS_FROM = 5  # files: show a progress bar from this many on
 _PARQUET_ROWS = 10_000  # rows per Parquet row group
+_ERROR = "ERROR"  # the label of an error record in TSV output
 
 
 class CommandError(Exception):
@@ -158,10 +158,9 @@ class _Rows:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist(self.buffer)
         if self.writer is None:
-            self.writer = pq.ParquetWriter(self.parquet_path, table.schema)
-        self.writer.write_table(table.cast(self.writer.schema))
+            self.writer = pq.ParquetWriter(self.parquet_path, _parquet_schema(self.buffer[:1]))
+        self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.writer.schema))
         self.buffer = []
 
     def close(self) -> None:
@@ -169,6 +168,22 @@ class _Rows:
             if self.buffer or self.writer is None:
                 self._flush()
             self.writer.close()
+
+
+def _parquet_schema(first: list[dict[str, Any]]) -> Any:
+    """Column types of ``classify --format parquet``, per sentence or (with ``shares``)
+    per document, and ``error`` (null but in error records); set here, not
+    inferred, as a first row group may hold only nulls in a column."""
+    import pyarrow as pa
+
+    if first and "shares" in first[0]:
+        share = pa.struct([("domain", pa.string()), ("share", pa.float64())])
+        columns = [("doc", pa.string()), ("label", pa.string()), ("shares", pa.list_(share))]
+    else:
+        names = ("doc", "index", "label", "score", "text", "heading")
+        types = (pa.string(), pa.int64(), pa.string(), pa.float64(), pa.string(), pa.string())
+        columns = list(zip(names, types, strict=True))
+    return pa.schema([*columns, ("error", pa.string())])
 
 
 def _sentence_row(sentence: ClassifiedSentence, fmt: str) -> dict[str, Any]:
@@ -189,6 +204,17 @@ def _document_row(doc: str, tally: DocumentTally, fmt: str) -> dict[str, Any]:
         listed = [{"domain": k, "share": v} for k, v in shares.items()]
         return {"doc": doc, "label": tally.label(), "shares": listed}
     return {"doc": doc, "label": tally.label(), "shares": shares}
+
+
+def _error_row(unreadable: Unreadable, fmt: str, document: bool) -> dict[str, Any]:
+    """The record of an input that could not be read: label ``ERROR`` and the message
+    in TSV, an ``error`` field in JSON Lines and Parquet."""
+    if fmt == "tsv":
+        if document:
+            return {"doc": unreadable.doc, "label": _ERROR, "shares": unreadable.error}
+        return {"doc": unreadable.doc, "index": "", "label": _ERROR, "score": "",
+                "text": unreadable.error}  # fmt: skip
+    return {"doc": unreadable.doc, "error": unreadable.error}
 
 
 def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
@@ -222,7 +248,7 @@ def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     from ._api import DocumentTally
-    from ._batch import UnreadableInputWarning, classify_files
+    from ._batch import ClassifiedSentence, FileDone, file_size, input_files, iter_classified
     from ._model import model_at
 
     model = model_at(args.model)  # fail early, once, on a missing or corrupt model
@@ -234,19 +260,25 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     output = None if args.output is None else Path(args.output)
     done = _done_documents(output, args.format, args.document) if args.resume and output else set()
     paths = args.files or ["-"]
-    results: Iterable[ClassifiedSentence] = classify_files(
-        paths,
+    files = input_files(paths)
+    items = iter_classified(
+        files,
         n_jobs=args.jobs,
         encoding=args.encoding,
         text_field=args.text_field,
         model=model,
         skip=done,
     )
-    if len(paths) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
-        from tqdm.auto import tqdm
-
-        results = tqdm(results, desc="classify", unit=" sentences")
+    errors: list[str] = []
     with contextlib.ExitStack() as stack:
+        bar = None
+        if len(files) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
+            from tqdm.auto import tqdm
+
+            total = sum(file_size(file) for file in files)  # bytes: the bar's ETA
+            bar = stack.enter_context(
+                tqdm(total=total, desc="classify", unit="B", unit_scale=True, unit_divisor=1024)
+            )
         text_out: TextIO | None = out
         if output is not None:
             text_out = (
@@ -255,27 +287,30 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
                 else stack.enter_context(output.open("a" if args.resume else "w", encoding="utf-8"))
             )
         rows = _Rows(args.format, text_out, output)
-        caught = stack.enter_context(warnings.catch_warnings(record=True))
-        warnings.simplefilter("always", UnreadableInputWarning)
-        doc, tally = None, DocumentTally()
-        for sentence in results:
-            if args.document and sentence.doc != doc:
+        doc, tally, sentences = None, DocumentTally(), 0
+        for item in items:
+            if isinstance(item, FileDone):
+                if bar is not None:
+                    bar.set_postfix_str(f"{sentences:,} sentences", refresh=False)
+                    bar.update(item.size)
+                continue
+            if args.document and item.doc != doc:
                 if doc is not None:
                     rows.add(_document_row(doc, tally, args.format))
-                doc, tally = sentence.doc, DocumentTally()
-            if args.document:
-                tally.count(sentence.label, sentence.score)
+                doc, tally = item.doc, DocumentTally()
+            if not isinstance(item, ClassifiedSentence):  # unreadable from here on
+                errors.append(item.error)
+                rows.add(_error_row(item, args.format, args.document))
+                doc = None  # a document's shares are not written when it was cut short
+            elif args.document:
+                tally.count(item.label, item.score)
+                sentences += 1
             else:
-                rows.add(_sentence_row(sentence, args.format))
+                rows.add(_sentence_row(item, args.format))
+                sentences += 1
         if doc is not None:
             rows.add(_document_row(doc, tally, args.format))
         rows.close()
-    errors = []
-    for w in caught:
-        if issubclass(w.category, UnreadableInputWarning):
-            errors.append(str(w.message))
-        else:  # not ours to swallow
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for error in errors:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
     return 1 if errors else 0

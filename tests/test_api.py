@@ -136,18 +136,30 @@ def test_jobs_spread_chunks_of_an_in_memory_model_over_workers(
     )
     sentences = ["抓好粮食生产。", "发展医疗卫生事业。", "😀"] * 20
     serial = policytext.classify(sentences, model=model)
-    monkeypatch.setattr(_api, "_CHUNK", 5)
+    monkeypatch.setattr(_api, "_CHUNK", 2)
     workers: set[int] = set()
     predict_proba = PolicyClassifier.predict_proba
+    batches: list[int] = []
+    in_worker = _api._probabilities_in_worker
+    tasks: list[int] = []
 
     def recording(self: PolicyClassifier, batch: list[str]) -> object:
         workers.add(threading.get_ident())
+        batches.append(len(batch))
         return predict_proba(self, batch)
 
+    def task(model: object, batch: list[str]) -> object:
+        tasks.append(len(batch))
+        return in_worker(model, batch)  # type: ignore[arg-type]
+
     monkeypatch.setattr(PolicyClassifier, "predict_proba", recording)
+    monkeypatch.setattr(_api, "_probabilities_in_worker", task)
     with joblib.parallel_config(backend="threading"):
         assert policytext.classify(sentences, n_jobs=2, model=model) == serial
     assert threading.get_ident() not in workers and len(workers) >= 1
+    # 40 sentences to classify: a few tasks per worker, each featurised _CHUNK at a time.
+    assert tasks == [5] * 2 * _api._TASKS_PER_WORKER
+    assert max(batches) == 2 and sum(batches) == 40
 
 
 def test_explain_returns_the_features_that_pushed_the_label() -> None:

@@ -107,12 +107,14 @@ def test_a_file_is_classified_as_it_is_read_until_a_bad_byte(
     assert main(["classify", str(broken), str(other)]) == 1
     captured = capsys.readouterr()
     rows = [line.split("\t", 1) for line in captured.out.splitlines()]
-    before = [rest for name, rest in rows if name == str(broken)]
+    *before, error = [rest for name, rest in rows if name == str(broken)]
     complete = [rest for name, rest in rows if name == str(other)]
-    # What was read before the bad byte is out; the next file is whole.
+    # What was read before the bad byte is out, then an error record; the next file is whole.
     assert len(complete) == 6 and 0 < len(before) < 6
     assert before == complete[: len(before)]
-    assert f"broken.txt: not utf-8 (byte {len(good) * 3}: b'\\xff')" in captured.err
+    message = f"broken.txt: not utf-8 (byte {len(good) * 3}: b'\\xff')"
+    assert error.startswith("\tERROR\t\t") and message in error
+    assert message in captured.err
 
 
 def test_gbk_files_are_read_with_an_encoding(tmp_path: Path) -> None:
@@ -198,7 +200,9 @@ def test_classify_jobs_give_the_same_output_and_bad_files_do_not_stop_others(
         files.append(str(path))
     serial = run(["classify", *files])
     parallel = run(["classify", "--jobs", "2", *files, str(tmp_path / "missing.txt")])
-    assert parallel.stdout == serial.stdout
+    *classified, error = parallel.stdout.decode("utf-8").splitlines()
+    assert classified == serial.stdout.decode("utf-8").splitlines()
+    assert error.startswith(f"{tmp_path / 'missing.txt'}\t\tERROR\t\t")
     assert parallel.returncode == 1
     assert b"missing.txt: No such file or directory" in parallel.stderr
     assert b"Traceback" not in parallel.stderr
@@ -245,6 +249,7 @@ def test_classify_walks_directories_and_reads_json_lines(
     assert rows == [
         [str(tmp_path / "reports" / "a.txt"), "0", "rural"],
         [f"{letters}:1", "0", "health"],
+        [f"{letters}:2", "", "ERROR"],
     ]
     assert captured.err.strip().endswith(f"{letters}:2: no string field 'body'")
 
@@ -277,7 +282,7 @@ def test_parquet_output_holds_the_same_rows(reports: Path, tmp_path: Path) -> No
     assert main(["classify", "--format", "jsonl", str(reports), "-o", str(jsonl)]) == 0
     assert main(["classify", "--format", "parquet", str(reports), "-o", str(table)]) == 0
     rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
-    assert parquet.read_table(table).to_pylist() == rows
+    assert parquet.read_table(table).to_pylist() == [{**row, "error": None} for row in rows]
 
 
 @pytest.mark.parametrize(
@@ -293,3 +298,71 @@ def test_output_options_are_checked(
 ) -> None:
     assert main(["classify", *options, str(SAMPLE)]) == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture
+def damaged(reports: Path) -> Path:
+    """``reports`` with a file cut short by a bad byte and a JSON Lines file with a bad line."""
+    good = "（三）全面推进乡村振兴。\n稳定粮食生产。\n".encode()
+    (reports / "broken.txt").write_bytes(good + b"\xff" + good)
+    (reports / "letters.jsonl").write_text('{"text": "建设健康中国。"}\nnot json\n', "utf-8")
+    return reports
+
+
+def test_unreadable_inputs_become_error_records_and_the_rest_is_written(
+    damaged: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["classify", "--format", "jsonl", str(damaged), "-o", str(out)]) == 1
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    errors = [row for row in rows if "error" in row]
+    broken, letters = str(damaged / "broken.txt"), str(damaged / "letters.jsonl")
+    assert [row["doc"] for row in errors] == [broken, f"{letters}:2"]
+    assert "not utf-8" in errors[0]["error"] and "not JSON" in errors[1]["error"]
+    # One block holds all of broken.txt: it fails before any sentence is out.
+    assert [row for row in rows if row["doc"] == broken] == errors[:1]
+    for name in ("a.txt", "b.txt", "c.txt"):  # the other files are whole
+        doc = str(damaged / name)
+        assert len([row for row in rows if row["doc"] == doc]) == len(
+            policytext.classify_document(SAMPLE.read_text(encoding="utf-8")).sentences
+        )
+    assert f"{letters}:1" in {row["doc"] for row in rows}
+    err = capsys.readouterr().err
+    assert err.count("policytext: error: ") == 2 and "broken.txt: not utf-8" in err
+
+
+def test_a_document_cut_short_gets_an_error_record_not_shares(
+    damaged: Path, tmp_path: Path
+) -> None:
+    out, table = tmp_path / "docs.jsonl", tmp_path / "docs.parquet"
+    assert main(["classify", "--document", "--format", "jsonl", str(damaged), "-o", str(out)]) == 1
+    rows = {row["doc"]: row for row in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert set(rows[str(damaged / "broken.txt")]) == {"doc", "error"}
+    assert rows[str(damaged / "a.txt")]["label"] is not None
+    parquet = pytest.importorskip("pyarrow.parquet")
+    assert main(["classify", "--document", "--format", "parquet", str(damaged), "-o", str(table)])
+    read = {row["doc"]: row for row in parquet.read_table(table).to_pylist()}
+    assert read.keys() == rows.keys()
+    assert "not utf-8" in read[str(damaged / "broken.txt")]["error"]
+    assert read[str(damaged / "a.txt")]["error"] is None
+
+
+def test_resume_keeps_error_records_as_done(damaged: Path, tmp_path: Path) -> None:
+    full, cut = tmp_path / "full.tsv", tmp_path / "cut.tsv"
+    assert main(["classify", str(damaged), "-o", str(full)]) == 1
+    data = full.read_bytes()
+    for end in (len(data) // 3, data.index(b"\tERROR\t") + 10, len(data) - 5):
+        cut.write_bytes(data[:end])
+        main(["classify", str(damaged), "-o", str(cut), "--resume"])
+        assert cut.read_bytes() == data
+
+
+def test_the_progress_bar_counts_bytes_with_a_rate_and_an_eta(
+    reports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["classify", str(reports)]) == 0
+    size = sum(path.stat().st_size for path in reports.iterdir())
+    bar = capsys.readouterr().err.replace("\r", "\n").splitlines()[-1]
+    done = re.search(r"classify: 100%\|.*\| ([\d.]+)k/([\d.]+)k \[\d\d:\d\d<\d\d:\d\d, .*B/s", bar)
+    assert done, bar
+    assert done[1] == done[2] == f"{size / 1024:.2f}"

@@ -47,76 +47,143 @@ def _check_positive(name: str, value: object) -> None:
         raise InvalidInputError(f"{name} must be a positive int, got {value!r}")
 
 
-def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Each path, with directories replaced by their *.txt and *.jsonl files, sorted."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise InvalidInputError("paths must be an iterable of paths, not a single path")
+    files: list[str] = []
     for path in paths:
         if not isinstance(path, (str, os.PathLike)):
             raise InvalidInputError(f"paths must hold str or Path, got {type(path).__name__}")
         if os.fspath(path) != "-" and Path(path).is_dir():
-            found = sorted(
+            files += sorted(
                 str(file)
                 for file in Path(path).rglob("*")
                 if file.suffix in _SUFFIXES and file.is_file()
             )
-            yield from found
         else:
-            yield os.fspath(path)
+            files.append(os.fspath(path))
+    return files
 
 
-# A unit of work: (doc, how to read it). Text files are read in the worker.
-_Task = tuple[str, str | None, str | None]  # doc, path of a text file or None, text or None
+def file_size(path: str) -> int:
+    """Bytes in ``path``; 0 for standard input and for what cannot be read."""
+    try:
+        return 0 if path == "-" else os.stat(path).st_size
+    except OSError:
+        return 0
 
 
-def _tasks(files: Iterable[str], encoding: str, text_field: str) -> Iterator[_Task | str]:
-    """Documents to classify; a ``str`` for an input that cannot be read (its reason)."""
+class Unreadable(NamedTuple):
+    """An input that could not be read (from there on)."""
+
+    doc: str
+    error: str
+    """The message, which names the input and says why."""
+
+
+class FileDone(NamedTuple):
+    """All of a file has been classified: ``size`` more bytes of input are done."""
+
+    path: str
+    size: int
+
+
+class _Task(NamedTuple):
+    """A document to classify: a text file, read in the worker, or a text."""
+
+    doc: str
+    path: str | None
+    text: str | None
+
+
+Item = ClassifiedSentence | Unreadable | FileDone
+_Work = _Task | Unreadable | FileDone
+
+
+def _work(
+    files: Iterable[str], encoding: str, text_field: str, skip: Container[str]
+) -> Iterator[_Work]:
+    """The documents of ``files`` not in ``skip``, each file followed by its :class:`FileDone`."""
     for path in files:
         if not path.endswith(".jsonl"):
-            yield ("<stdin>" if path == "-" else path), path, None
-            continue
-        try:
-            for number, line in enumerate(iter_lines(text_blocks(path, encoding)), start=1):
-                if line.strip():
-                    yield _jsonl_task(path, number, line, text_field)
-        except UnreadableInputError as error:
-            yield str(error)
+            doc = "<stdin>" if path == "-" else path
+            if doc not in skip:
+                yield _Task(doc, path, None)
+        else:
+            try:
+                for number, line in enumerate(iter_lines(text_blocks(path, encoding)), start=1):
+                    if line.strip():
+                        work = _jsonl_task(path, number, line, text_field)
+                        if work.doc not in skip:
+                            yield work
+            except UnreadableInputError as error:
+                yield Unreadable(path, str(error))
+        yield FileDone(path, file_size(path))
 
 
-def _jsonl_task(path: str, number: int, line: str, text_field: str) -> _Task | str:
+def _jsonl_task(path: str, number: int, line: str, text_field: str) -> _Task | Unreadable:
     doc = f"{path}:{number}"
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        return f"{doc}: not JSON ({error.msg})"
+        return Unreadable(doc, f"{doc}: not JSON ({error.msg})")
     text = record.get(text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
-        return f"{doc}: no string field {text_field!r}"
-    return doc, None, text
+        return Unreadable(doc, f"{doc}: no string field {text_field!r}")
+    return _Task(doc, None, text)
 
 
-def _stream_task(
-    task: _Task | str, encoding: str, model: PolicyClassifier
-) -> Iterator[ClassifiedSentence | str]:
-    """Sentence results of one document as they come, then why it stopped early, if it did
-    (an unreadable input, given as its reason, is passed on as it is)."""
-    if isinstance(task, str):
-        yield task
+def _stream_work(work: _Work, encoding: str, model: PolicyClassifier) -> Iterator[Item]:
+    """Sentence results of a document as they come, then an :class:`Unreadable` if it
+    stopped early; other work is passed on as it is."""
+    if not isinstance(work, _Task):
+        yield work
         return
-    doc, path, text = task
-    pieces = text_blocks(path, encoding) if path is not None else [text or ""]
+    pieces = text_blocks(work.path, encoding) if work.path is not None else [work.text or ""]
     try:
         for r in classify_pieces(pieces, model=model):
-            yield ClassifiedSentence(doc, r.index, r.label, r.score, r.text, r.heading)
+            yield ClassifiedSentence(work.doc, r.index, r.label, r.score, r.text, r.heading)
     except UnreadableInputError as error:
-        yield str(error)
+        yield Unreadable(work.doc, str(error))
 
 
-def _classify_task(
-    task: _Task | str, encoding: str, model: PolicyClassifier | str
-) -> list[ClassifiedSentence | str]:
-    """:func:`_stream_task` as a list, in a joblib worker (which loads a model path once)."""
-    return list(_stream_task(task, encoding, in_worker(model)))
+def _classify_work(work: _Work, encoding: str, model: PolicyClassifier | str) -> list[Item]:
+    """:func:`_stream_work` as a list, in a joblib worker (which loads a model path once)."""
+    return list(_stream_work(work, encoding, in_worker(model)))
+
+
+def iter_classified(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    n_jobs: int = 1,
+    batch_size: int | str = "auto",
+    encoding: str = "utf-8",
+    text_field: str = "text",
+    model: PolicyClassifier | None = None,
+    skip: Container[str] = (),
+) -> Iterator[Item]:
+    """:func:`classify_files`'s sentences, in order, with an :class:`Unreadable` where an
+    input could not be read and a :class:`FileDone` after each file (the CLI's error
+    records and progress bar)."""
+    n_jobs = _check_n_jobs(n_jobs)
+    chosen = _model(model)
+    check_encoding(encoding)
+    if not isinstance(text_field, str):
+        raise InvalidInputError(f"text_field must be str, got {type(text_field).__name__}")
+    if batch_size != "auto":
+        _check_positive("batch_size", batch_size)
+    work = _work(input_files(paths), encoding, text_field, skip)
+    if n_jobs == 1:
+        for one in work:
+            yield from _stream_work(one, encoding, chosen)
+        return
+    from joblib import Parallel, delayed
+
+    source = for_workers(chosen)
+    parallel = Parallel(n_jobs=n_jobs, batch_size=batch_size, return_as="generator")
+    for items in parallel(delayed(_classify_work)(one, encoding, source) for one in work):
+        yield from items
 
 
 def classify_files(
@@ -141,33 +208,19 @@ def classify_files(
     documents whose ``doc`` is in ``skip`` (say, those already classified) are
     left out without being read.
     """
-    n_jobs = _check_n_jobs(n_jobs)
-    chosen = _model(model)
-    check_encoding(encoding)
-    if not isinstance(text_field, str):
-        raise InvalidInputError(f"text_field must be str, got {type(text_field).__name__}")
-    if batch_size != "auto":
-        _check_positive("batch_size", batch_size)
-    tasks = (
-        task
-        for task in _tasks(_files(paths), encoding, text_field)
-        if isinstance(task, str) or task[0] not in skip
-    )
-    results: Iterable[Iterable[ClassifiedSentence | str]]
-    if n_jobs == 1:
-        results = (_stream_task(task, encoding, chosen) for task in tasks)
-    else:
-        from joblib import Parallel, delayed
-
-        source = for_workers(chosen)
-        parallel = Parallel(n_jobs=n_jobs, batch_size=batch_size, return_as="generator")
-        results = parallel(delayed(_classify_task)(task, encoding, source) for task in tasks)
-    for items in results:
-        for item in items:
-            if isinstance(item, str):
-                warnings.warn(item, UnreadableInputWarning, stacklevel=2)
-            else:
-                yield item
+    for item in iter_classified(
+        paths,
+        n_jobs=n_jobs,
+        batch_size=batch_size,
+        encoding=encoding,
+        text_field=text_field,
+        model=model,
+        skip=skip,
+    ):
+        if isinstance(item, ClassifiedSentence):
+            yield item
+        elif isinstance(item, Unreadable):
+            warnings.warn(item.error, UnreadableInputWarning, stacklevel=2)
 
 
 def _label_batch(

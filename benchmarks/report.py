@@ -321,7 +321,16 @@ def _dask_rows(dask: dict[str, Any]) -> list[str]:
     return [
         f"| same through joblib's Dask backend, LocalCluster of {dask['workers']} worker "
         f"processes, {dask['sentences']:,} sentences | {dask['dask_per_second']:,.0f} "
-        f"sentences/s ({dask['dask_speedup']:.2f}× its serial run), results {same} |",
+        f"sentences/s ({dask['dask_speedup']:.2f}× `n_jobs=1` without a cluster), "
+        f"results {same} |",
+        f"| `n_jobs=1` beside the idle LocalCluster (its scheduler, client and workers "
+        f"share the cores) | {dask['n_jobs_1_beside_cluster_per_second']:,.0f} sentences/s "
+        f"({dask['n_jobs_1_beside_cluster_per_second'] / dask['n_jobs_1_per_second']:.2f}× "
+        "without) |",
+        f"| CPU seconds of one Dask run: client and scheduler process / each worker "
+        f"(a serial run takes {dask['sentences'] / dask['n_jobs_1_per_second']:.2f} s) | "
+        f"{dask['cpu_seconds_client_and_scheduler']:.2f} / "
+        f"{' / '.join(f'{c:.2f}' for c in dask['cpu_seconds_workers'])} |",
         f"| peak memory of each Dask worker | "
         f"{' / '.join(f'{m:.0f}' for m in dask['worker_peak_rss_mib'])} MiB |",
     ]

@@ -66,14 +66,6 @@ def input_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return files
 
 
-def file_size(path: str) -> int:
-    """Bytes in ``path``; 0 for standard input and for what cannot be read."""
-    try:
-        return 0 if path == "-" else os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 class Unreadable(NamedTuple):
     """An input that could not be read (from there on)."""
 
@@ -83,10 +75,9 @@ class Unreadable(NamedTuple):
 
 
 class FileDone(NamedTuple):
-    """All of a file has been classified: ``size`` more bytes of input are done."""
+    """All of the file at ``path`` has been classified."""
 
     path: str
-    size: int
 
 
 class _Task(NamedTuple):
@@ -119,7 +110,7 @@ def _work(
                             yield work
             except UnreadableInputError as error:
                 yield Unreadable(path, str(error))
-        yield FileDone(path, file_size(path))
+        yield FileDone(path)
 
 
 def _jsonl_task(path: str, number: int, line: str, text_field: str) -> _Task | Unreadable:

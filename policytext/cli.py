@@ -246,9 +246,17 @@ def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
     return done
 
 
+def _file_size(path: str) -> int:
+    """Bytes in ``path``; 0 for standard input and for what cannot be read."""
+    try:
+        return 0 if path == "-" else Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     from ._api import DocumentTally
-    from ._batch import ClassifiedSentence, FileDone, file_size, input_files, iter_classified
+    from ._batch import ClassifiedSentence, FileDone, input_files, iter_classified
     from ._model import model_at
 
     model = model_at(args.model)  # fail early, once, on a missing or corrupt model
@@ -275,9 +283,15 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
         if len(files) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
             from tqdm.auto import tqdm
 
-            total = sum(file_size(file) for file in files)  # bytes: the bar's ETA
+            sizes = {file: _file_size(file) for file in files}  # bytes: the bar's ETA
             bar = stack.enter_context(
-                tqdm(total=total, desc="classify", unit="B", unit_scale=True, unit_divisor=1024)
+                tqdm(
+                    total=sum(sizes[file] for file in files),
+                    desc="classify",
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                )
             )
         text_out: TextIO | None = out
         if output is not None:
@@ -292,7 +306,7 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
             if isinstance(item, FileDone):
                 if bar is not None:
                     bar.set_postfix_str(f"{sentences:,} sentences", refresh=False)
-                    bar.update(item.size)
+                    bar.update(sizes[item.path])
                 continue
             if args.document and item.doc != doc:
                 if doc is not None:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._classifier import FloatArray, PolicyClassifier
+from ._context import context_features
 from ._errors import InvalidInputError
 from ._model import default_model, for_workers, in_worker
 from ._structure import StructuredSentence, iter_structure
@@ -242,10 +243,11 @@ def explain(sentence: str, k: int = 5, *, model: PolicyClassifier | None = None)
 def classify_document(text: str, *, model: PolicyClassifier | None = None) -> DocumentResult:
     """Classify each sentence of a document, reading the document's structure.
 
-    A sentence's heading and the lead sentence of its paragraph are evidence
-    for its domain, weighed by the model's context weights: a vague sentence
-    under 「（三）全面推进乡村振兴」 leans to ``rural``. Sentences come from
-    :func:`policytext.split_sentences`.
+    A sentence's nearest heading, the lead sentence of its paragraph and the
+    sentences just before and after it are evidence for its domain, weighed
+    by the model's context model, which was fitted on whole labelled documents:
+    a vague sentence under 「（三）全面推进乡村振兴」 leans to ``rural``.
+    Sentences come from :func:`policytext.split_sentences`.
     """
     text = check_text(text)
     tally = DocumentTally()
@@ -265,41 +267,36 @@ def classify_pieces(
     they equal :func:`classify_document`'s on the joined text.
     """
     chosen = _model(model)
+    before: StructuredSentence | None = None
     batch: list[StructuredSentence] = []
     for sentence in iter_structure(pieces):
+        if len(batch) == _CHUNK:  # the batch's last sentence has its next one now
+            yield from _classify_structured(batch, chosen, before, sentence)
+            before, batch = batch[-1], []
         batch.append(sentence)
-        if len(batch) == _CHUNK:
-            yield from _classify_structured(batch, chosen)
-            batch = []
-    yield from _classify_structured(batch, chosen)
+    yield from _classify_structured(batch, chosen, before, None)
 
 
 def _classify_structured(
-    sentences: list[StructuredSentence], chosen: PolicyClassifier
+    sentences: list[StructuredSentence],
+    chosen: PolicyClassifier,
+    before: StructuredSentence | None,
+    after: StructuredSentence | None,
 ) -> Iterator[SentenceResult]:
-    texts = (
-        {s.text for s in sentences} | {s.heading for s in sentences} | {s.lead for s in sentences}
-    )
+    """Results for a stretch of a document, between the sentences ``before`` and ``after``."""
+    texts = {s.text for s in sentences} | {s.heading for s in sentences}
+    texts |= {s.lead for s in sentences} | {s.text for s in (before, after) if s is not None}
     known = sorted(t for t in texts if t and has_content(t))
-    rows = dict(zip(known, _chunked_probabilities(chosen, known), strict=True))
-    context = chosen.context_
-    for sentence in sentences:
-        row = rows.get(sentence.text)
-        if row is None:
+    probabilities = dict(zip(known, _chunked_probabilities(chosen, known), strict=True))
+    rows = np.array([probabilities.get(s.text, np.zeros(len(chosen.classes_))) for s in sentences])
+    if chosen.context_ is not None and probabilities:
+        rows = chosen.context_.predict_proba(
+            context_features(sentences, probabilities, before, after)
+        )
+    for sentence, row in zip(sentences, rows, strict=True):
+        if sentence.text not in probabilities:
             yield SentenceResult(sentence.index, sentence.text, None, 0.0, sentence.heading)
             continue
-        if context is not None:
-            # Naive Bayes: add the expected log-likelihood ratio of what the
-            # heading and the lead say, weighted by the model's context weights.
-            log_scores = np.log(np.maximum(row, 1e-12))
-            heading_row = rows.get(sentence.heading)
-            if heading_row is not None:
-                log_scores = log_scores + context.heading_weight * (context.heading @ heading_row)
-            lead_row = rows.get(sentence.lead)
-            if lead_row is not None:
-                log_scores = log_scores + context.lead_weight * (context.lead @ lead_row)
-            row = np.exp(log_scores - log_scores.max())
-            row = row / row.sum()
         best = int(row.argmax())
         yield SentenceResult(
             sentence.index,

@@ -2,10 +2,14 @@
 
 :class:`PolicyClassifier` learns a linear SVM over :class:`SentenceVectorizer`
 features and calibrates its scores into probabilities by temperature scaling
-fitted on cross-validated scores. After fitting, prediction needs only numpy
-and scipy arrays, and :meth:`PolicyClassifier.save` writes them with
-``numpy.savez_compressed``: loading a model never runs pickle, and a model
-file does not depend on the scikit-learn version that trained it.
+fitted on cross-validated scores. Sentences marked ``in_domain`` when fitting
+get weights of their own on top of the shared ones (feature augmentation), and
+the model predicts with both: the rest of the data still informs the model
+without pulling it away from the text it is for. After fitting, prediction
+needs only numpy and scipy arrays, and :meth:`PolicyClassifier.save` writes
+them with ``numpy.savez_compressed`` (weights as 8-bit integers with a scale
+per feature): loading a model never runs pickle, and a model file does not
+depend on the scikit-learn version that trained it.
 
 >>> sentences = ["推进乡村振兴。", "发展现代农业。", "发展数字经济。", "建设数字政府。"] * 3
 >>> labels = ["rural", "rural", "digital", "digital"] * 3
@@ -21,7 +25,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,27 +35,23 @@ from ._errors import InvalidInputError, ModelLoadError
 from ._features import SentenceVectorizer
 from ._validation import check_sentences
 
-__all__ = ["METADATA_FILE", "MODEL_FILE", "ContextWeights", "PolicyClassifier"]
+if TYPE_CHECKING:
+    from ._context import ContextModel
+
+__all__ = [
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "PolicyClassifier",
+    "fit_temperature",
+    "softmax",
+    "with_every_class",
+]
 
 MODEL_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 FloatArray = npt.NDArray[np.float64]
-
-
-class ContextWeights(NamedTuple):
-    """How much a sentence's heading and paragraph lead count in a document.
-
-    ``heading`` and ``lead`` are ``(k, k)`` log-likelihood ratios
-    ``log P(context predicted as j | sentence is i) / P(context predicted as j)``;
-    a sentence's log-probabilities get ``weight * ratios @ p(context)`` added.
-    """
-
-    heading: FloatArray
-    lead: FloatArray
-    heading_weight: float
-    lead_weight: float
 
 
 def softmax(scores: FloatArray) -> FloatArray:
@@ -60,8 +60,14 @@ def softmax(scores: FloatArray) -> FloatArray:
     return shifted / shifted.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
-def _fit_temperature(scores: FloatArray, targets: npt.NDArray[np.int64]) -> float:
-    """The temperature that minimises the log-loss of ``softmax(scores / T)``."""
+def fit_temperature(scores: FloatArray, targets: npt.NDArray[np.int64]) -> float:
+    """The temperature that minimises the log-loss of ``softmax(scores / T)``.
+
+    >>> scores = np.array([[2.0, 0.0], [0.0, 2.0], [2.0, 0.0], [0.0, 2.0]])
+    >>> right, wrong = np.array([0, 1, 0, 1]), np.array([0, 1, 1, 0])
+    >>> fit_temperature(scores, right) < fit_temperature(scores, wrong)
+    True
+    """
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
@@ -71,6 +77,32 @@ def _fit_temperature(scores: FloatArray, targets: npt.NDArray[np.int64]) -> floa
 
     result = minimize_scalar(loss, bounds=(-5.0, 3.0), method="bounded")
     return float(np.exp(result.x))
+
+
+def with_every_class(
+    scores: FloatArray, present: npt.NDArray[np.str_], classes: npt.NDArray[np.str_]
+) -> FloatArray:
+    """``scores`` of a model that knows the classes ``present`` with a column per class of
+    ``classes`` (both sorted); a class the model never saw scores below all others.
+
+    >>> with_every_class(np.array([[2.0, 1.0]]), np.array(["a", "c"]), np.array(["a", "b", "c"]))
+    array([[2., 0., 1.]])
+    """
+    full = np.repeat(scores.min(axis=1, keepdims=True) - 1.0, len(classes), axis=1)
+    full[:, np.searchsorted(classes, present)] = scores
+    return full
+
+
+def _quantized(coef: FloatArray) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """Weights as 8-bit integers with one scale per feature (column)."""
+    scale = (np.abs(coef).max(axis=0) / 127).astype(np.float32)
+    safe = np.where(scale > 0, scale, 1).astype(np.float64)
+    return np.round(coef / safe).astype(np.int8), scale
+
+
+def _dequantized(levels: npt.NDArray[np.int8], scale: npt.NDArray[np.float32]) -> FloatArray:
+    # Fortran order, so that coef_.T is C-ordered: no copy per prediction.
+    return np.asfortranarray(levels * scale.astype(np.float64))
 
 
 class PolicyClassifier:
@@ -87,7 +119,9 @@ class PolicyClassifier:
         min_df: keep n-grams seen in at least this many training sentences.
         char_max_n: the longest character n-gram.
         char_weight: weight of the character block against the word block.
-        calibration_folds: folds of the cross-validation that fits the temperature.
+        calibration_folds: folds of the cross-validation that fits the
+            temperature; 0 leaves it at 1 (for callers that :meth:`calibrate`
+            on held-out scores of their own).
         random_state: seed of the fold split and the SVM.
     """
 
@@ -96,7 +130,9 @@ class PolicyClassifier:
     coef_: FloatArray
     intercept_: FloatArray
     temperature_: float
-    context_: ContextWeights | None
+    context_: ContextModel | None
+    """How a sentence's document context counts (see :mod:`policytext._context`);
+    set by ``policytext train``, ``None`` after :meth:`fit`."""
     metadata_: dict[str, Any]
     """Set by :meth:`load`: the model's ``metadata.json``."""
     path_: Path | None
@@ -104,8 +140,8 @@ class PolicyClassifier:
 
     def __init__(
         self,
-        C: float = 1.0,
-        min_df: int = 1,
+        C: float = 0.2,
+        min_df: int = 3,
         char_max_n: int = 3,
         char_weight: float = 1.0,
         calibration_folds: int = 5,
@@ -166,50 +202,107 @@ class PolicyClassifier:
         sentences: Sequence[str],
         labels: Sequence[str],
         sample_weight: npt.ArrayLike | None = None,
+        *,
+        in_domain: npt.ArrayLike | None = None,
     ) -> PolicyClassifier:
-        """Fit on ``sentences`` and their domain ``labels``."""
-        from sklearn.model_selection import StratifiedKFold, cross_val_predict
-        from sklearn.svm import LinearSVC
+        """Fit on ``sentences`` and their domain ``labels``.
 
+        ``in_domain`` marks (``True``) the sentences from the kind of text the
+        model is for; they get weights of their own besides the shared ones,
+        and the model predicts with both. ``None``: all sentences alike.
+        """
         sentences = check_sentences(sentences)
         if isinstance(labels, str) or len(labels) != len(sentences):
             raise InvalidInputError("labels must be a sequence as long as sentences")
         y = np.asarray(labels, dtype=str)
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        domain = None if in_domain is None else np.asarray(in_domain, dtype=bool)
+        for name, values in (("sample_weight", weight), ("in_domain", domain)):
+            if values is not None and values.shape != (len(sentences),):
+                raise InvalidInputError(f"{name} must hold one value per sentence")
         self.vectorizer_ = SentenceVectorizer(min_df=self.min_df, char_max_n=self.char_max_n)
         self.vectorizer_.fit(sentences)
+        # Stored in single precision; the fitted model uses the rounded values too.
+        self.vectorizer_.idf_ = self.vectorizer_.idf_.astype(np.float32).astype(np.float64)
         features = self._features(sentences)
+        self.classes_, coef, intercept = self._fit_svm(features, y, weight, domain)
+        # Stored as 8-bit levels; predictions barely move, and the fitted model
+        # uses the same levels, so it predicts exactly as the saved one.
+        self.coef_ = _dequantized(*_quantized(coef))
+        self.intercept_ = intercept
+        self.temperature_ = 1.0
+        if self.calibration_folds:
+            self.calibrate(self._held_out_scores(features, y, weight, domain), y.tolist())
+        self.context_ = None
+        return self
+
+    def _fit_svm(
+        self,
+        features: sparse.csr_matrix,
+        y: npt.NDArray[np.str_],
+        weight: FloatArray | None,
+        domain: npt.NDArray[np.bool_] | None,
+    ) -> tuple[npt.NDArray[np.str_], FloatArray, FloatArray]:
+        """Classes, weights (one row per class) and intercepts of the SVM."""
+        from sklearn.svm import LinearSVC
+
+        matrix = features
+        if domain is not None:
+            matrix = sparse.hstack([features, sparse.diags(domain.astype(np.float64)) @ features])
         svm = LinearSVC(C=self.C, random_state=self.random_state)
+        svm.fit(sparse.csr_matrix(matrix), y, sample_weight=weight)
+        coef, intercept = svm.coef_, svm.intercept_
+        if domain is not None:  # shared weights plus the in-domain ones
+            coef = coef[:, : features.shape[1]] + coef[:, features.shape[1] :]
+        if len(svm.classes_) == 2:  # one score for the second class: make it two
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        return svm.classes_, np.asarray(coef), np.asarray(intercept, dtype=np.float64)
+
+    def _held_out_scores(
+        self,
+        features: sparse.csr_matrix,
+        y: npt.NDArray[np.str_],
+        weight: FloatArray | None,
+        domain: npt.NDArray[np.bool_] | None,
+    ) -> FloatArray:
+        """Decision scores of each sentence from an SVM fitted on the other folds."""
+        from sklearn.model_selection import StratifiedKFold
+
         folds = StratifiedKFold(
             self.calibration_folds, shuffle=True, random_state=self.random_state
         )
-        scores = cross_val_predict(
-            svm,
-            features,
-            y,
-            cv=folds,
-            method="decision_function",
-            params=None if weight is None else {"sample_weight": weight},
-        )
-        svm.fit(features, y, sample_weight=weight)
-        coef, intercept = svm.coef_, svm.intercept_
-        if len(svm.classes_) == 2:  # one score for the second class: make it two
-            scores = np.column_stack([-scores, scores])
-            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-        self.classes_ = svm.classes_
-        self.temperature_ = _fit_temperature(scores, np.searchsorted(self.classes_, y))
-        # Stored in half precision to halve the model file; predictions do not
-        # change, so the fitted model uses the same rounded weights.
-        self.coef_ = np.asfortranarray(coef.astype(np.float16), dtype=np.float64)
-        self.intercept_ = intercept.astype(np.float64)
-        self.context_ = None
+        scores = np.zeros((len(y), len(self.classes_)))
+        for train, test in folds.split(np.zeros(len(y)), y):
+            classes, coef, intercept = self._fit_svm(
+                features[train],
+                y[train],
+                None if weight is None else weight[train],
+                None if domain is None else domain[train],
+            )
+            fold_scores = np.asarray(features[test] @ coef.T) + intercept
+            scores[test] = with_every_class(fold_scores, classes, self.classes_)
+        return scores
+
+    def calibrate(self, scores: npt.ArrayLike, labels: Sequence[str]) -> PolicyClassifier:
+        """Fit the temperature on decision scores of sentences the model did not train on.
+
+        ``scores`` has a column per class of ``classes_``, from models fitted
+        without those sentences (``policytext train`` uses folds grouped by
+        document); ``labels`` are the sentences' domains.
+        """
+        matrix = np.asarray(scores, dtype=np.float64)
+        if matrix.shape != (len(labels), len(self.classes_)):
+            raise InvalidInputError(
+                f"scores must have shape ({len(labels)}, {len(self.classes_)}), got {matrix.shape}"
+            )
+        targets = np.searchsorted(self.classes_, np.asarray(labels, dtype=str))
+        self.temperature_ = fit_temperature(matrix, targets)
         return self
 
     # -- prediction ---------------------------------------------------------
     def decision_function(self, sentences: Sequence[str]) -> FloatArray:
         """Raw SVM scores, shape ``(n_sentences, n_classes)``."""
         sentences = check_sentences(sentences)
-        # coef_ is Fortran-ordered, so coef_.T is C-ordered: no copy per call.
         scores: FloatArray = np.asarray(self._features(sentences) @ self.coef_.T)
         return scores + self.intercept_
 
@@ -242,24 +335,23 @@ class PolicyClassifier:
     # -- persistence --------------------------------------------------------
     def _arrays(self) -> dict[str, Any]:
         vectorizer = self.vectorizer_
+        levels, scale = _quantized(self.coef_)
         arrays: dict[str, Any] = {
             "format_version": np.array(FORMAT_VERSION),
             "params": np.array(json.dumps(self.get_params())),
             "classes": self.classes_.astype(str),
-            "coef": self.coef_.astype(np.float16),
+            "coef_levels": levels,
+            "coef_scale": scale,
             "intercept": self.intercept_,
             "temperature": np.array(self.temperature_),
             "words": vectorizer.words_.astype(str),
             "bigrams": vectorizer.bigrams_,
             "chars": vectorizer.chars_,
-            "idf": vectorizer.idf_,
+            "idf": vectorizer.idf_.astype(np.float32),
         }
         if self.context_ is not None:
-            arrays["context_heading"] = self.context_.heading
-            arrays["context_lead"] = self.context_.lead
-            arrays["context_weights"] = np.array(
-                [self.context_.heading_weight, self.context_.lead_weight]
-            )
+            arrays["context_coef"] = self.context_.coef
+            arrays["context_intercept"] = self.context_.intercept
         return arrays
 
     def save(
@@ -310,29 +402,33 @@ class PolicyClassifier:
 
     @classmethod
     def _from_arrays(cls, arrays: dict[str, Any]) -> PolicyClassifier:
+        from ._context import ContextModel
+
         version = int(arrays["format_version"])
         if version != FORMAT_VERSION:
+            hint = (
+                " (a model 1.x file: retrain it with `policytext train`, see docs/training.md)"
+                if version < FORMAT_VERSION
+                else " (made by a newer policytext: upgrade policytext)"
+            )
             raise ModelLoadError(
-                f"model format {version} is not supported by this policytext "
-                f"(it reads format {FORMAT_VERSION})"
+                f"model format {version} is not supported by this policytext, "
+                f"which reads format {FORMAT_VERSION}{hint}"
             )
         model = cls(**json.loads(str(arrays["params"])))
         vectorizer = SentenceVectorizer(min_df=model.min_df, char_max_n=model.char_max_n)
         vectorizer.words_ = arrays["words"]
         vectorizer.bigrams_ = arrays["bigrams"]
         vectorizer.chars_ = arrays["chars"]
-        vectorizer.idf_ = arrays["idf"]
+        vectorizer.idf_ = arrays["idf"].astype(np.float64)
         model.vectorizer_ = vectorizer
         model.classes_ = arrays["classes"]
-        model.coef_ = np.asfortranarray(arrays["coef"], dtype=np.float64)
+        model.coef_ = _dequantized(arrays["coef_levels"], arrays["coef_scale"])
         model.intercept_ = arrays["intercept"]
         model.temperature_ = float(arrays["temperature"])
         model.context_ = None
-        if "context_heading" in arrays:
-            heading_weight, lead_weight = arrays["context_weights"].tolist()
-            model.context_ = ContextWeights(
-                arrays["context_heading"], arrays["context_lead"], heading_weight, lead_weight
-            )
+        if "context_coef" in arrays:
+            model.context_ = ContextModel(arrays["context_coef"], arrays["context_intercept"])
         return model
 
 

@@ -2,9 +2,12 @@
 
 ``policytext train`` runs :func:`train_model`: it reads the corpus and the
 silver labels from a data directory laid out like the project's ``../shared``,
-fits :class:`PolicyClassifier`, fits how much headings and paragraph leads
-count inside documents, scores the result on the dev gold set, and writes the
-model with its metadata. The same inputs give the same model file.
+cross-fits :class:`PolicyClassifier` over folds grouped by document (each
+document's sentences, headings and leads are scored by a model that never saw
+the document), calibrates the final model on those scores, fits the
+:class:`~policytext._context.ContextModel` on them, scores the result on the
+dev gold set, and writes the model with its metadata. The same inputs give the
+same model file.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import os
 import platform
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.metrics import (
@@ -27,8 +30,9 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import GroupKFold
 
-from ._api import classify_document, rank
-from ._classifier import ContextWeights, PolicyClassifier
+from ._api import classify_document, has_content, rank
+from ._classifier import FloatArray, PolicyClassifier, softmax, with_every_class
+from ._context import context_features, fit_context_model
 from ._errors import InvalidInputError
 from ._model import vocabulary_sha256
 from ._structure import StructuredSentence, document_structure
@@ -37,30 +41,31 @@ from ._version import __version__
 __all__ = [
     "DEFAULT_DATA_DIR",
     "MODEL_VERSION",
+    "CrossFit",
+    "TrainingData",
+    "context_rows",
+    "cross_fit",
     "evaluate_documents",
     "evaluate_sentences",
-    "sentence_dataset",
+    "fit_recipe",
+    "read_training_data",
+    "sample_weight",
     "train_model",
 ]
 
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "2.0.0"
 DEFAULT_DATA_DIR = Path("..") / "shared"
 
-# Weight of a silver sentence by the kind of its document. The dev and test
-# documents are recent work reports; older reports, plans and technical policy
-# documents are further from them (their cross-validated accuracy is lower too).
+# The dev and test documents are recent work reports: their sentences weigh
+# double and are the model's own domain (PolicyClassifier's in_domain); the
+# technical policy documents, many of them PDF fragments labelled by their
+# document, weigh half; a sentence whose independent labels disagreed, half.
 _RECENT_YEAR = 2013
 _WEIGHT_RECENT_REPORT = 2.0
 _WEIGHT_POLICY_DOCUMENT = 0.5
-# How much the heading and the paragraph lead count against the sentence itself
-# inside a document (weights of their log-likelihood ratios). Grouped
-# cross-validation on silver favours larger weights (up to 0.5), the dev
-# documents smaller ones (0.1 to 0.3); 0.3 is the largest that dev does not
-# contradict.
-_HEADING_WEIGHT = 0.3
-_LEAD_WEIGHT = 0.3
-_CONTEXT_FOLDS = 5
-_SMOOTHING = 1.0
+_WEIGHT_DISAGREED = 0.5
+_FOLDS = 5
+_CONTEXT_C = 1.0
 
 Progress = Callable[[Iterable[Any], str], Iterable[Any]]
 
@@ -96,133 +101,202 @@ def _sha256(*paths: Path) -> str:
     return digest.hexdigest()
 
 
-def sentence_dataset(documents: Path, progress: Progress = _no_progress) -> Any:
-    """Every sentence of a JSON Lines corpus with its structure, as a ``datasets.Dataset``.
+def sample_weight(kind: str, year: int, agreed: bool | None = None) -> float:
+    """Training weight of a silver sentence from a document of ``kind`` and ``year``.
 
-    Columns: doc_id, kind, year, index, text, paragraph, heading, headings,
-    lead, is_heading.
+    ``agreed`` is whether its independent labels agreed (``None``: labelled once).
     """
-    from datasets import Dataset
-
-    rows: list[dict[str, Any]] = []
-    for document in progress(list(_read_jsonl(documents)), "structure"):
-        for sentence in document_structure(document["text"]):
-            rows.append(
-                {
-                    "doc_id": document["doc_id"],
-                    "kind": document.get("kind") or "",
-                    "year": int(document.get("year") or 0),
-                    "index": sentence.index,
-                    "text": sentence.text,
-                    "paragraph": sentence.paragraph,
-                    "heading": sentence.heading,
-                    "headings": list(sentence.headings),
-                    "lead": sentence.lead,
-                    "is_heading": sentence.is_heading,
-                }
-            )
-    return Dataset.from_list(rows)
+    weight = 1.0
+    if is_in_domain(kind, year):
+        weight = _WEIGHT_RECENT_REPORT
+    elif kind == "policy_document":
+        weight = _WEIGHT_POLICY_DOCUMENT
+    return weight * (_WEIGHT_DISAGREED if agreed is False else 1.0)
 
 
-def _silver_examples(
-    corpus: Any, silver_path: Path
-) -> tuple[list[dict[str, Any]], list[StructuredSentence | None]]:
-    """Silver labels joined to their documents' structure (``None`` where not found)."""
-    by_text: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in corpus:
-        by_text.setdefault((row["doc_id"], row["text"]), row)
-    examples, structure = [], []
-    for label in _read_jsonl(silver_path):
-        row = by_text.get((label["doc"], label["text"]))
-        examples.append(
-            {**label, "kind": row["kind"] if row else "", "year": row["year"] if row else 0}
+def is_in_domain(kind: str, year: int) -> bool:
+    """Whether a document is of the kind the bundled model is for: a recent work report."""
+    return kind == "government_work_report" and year >= _RECENT_YEAR
+
+
+class TrainingData(NamedTuple):
+    """Silver-labelled sentences with their documents' structure."""
+
+    texts: list[str]
+    labels: list[str]
+    weights: FloatArray
+    in_domain: np.ndarray
+    groups: np.ndarray
+    """The document of each sentence."""
+    structures: dict[str, list[StructuredSentence]]
+    """Every document's sentences, headings included, in order."""
+    kinds: dict[str, tuple[str, int]]
+    """Each document's kind and year."""
+
+    def subset(self, rows: np.ndarray) -> TrainingData:
+        """The labelled sentences at ``rows``, with the structure of their documents."""
+        documents = set(self.groups[rows].tolist())
+        return TrainingData(
+            [self.texts[i] for i in rows],
+            [self.labels[i] for i in rows],
+            self.weights[rows],
+            self.in_domain[rows],
+            self.groups[rows],
+            {doc: s for doc, s in self.structures.items() if doc in documents},
+            self.kinds,
         )
-        structure.append(
-            None
-            if row is None
-            else StructuredSentence(
-                row["index"],
-                row["text"],
-                0,
-                0,
-                row["paragraph"],
-                tuple(row["headings"]),
-                row["lead"],
-                row["is_heading"],
-            )
-        )
-    return examples, structure
 
 
-def sample_weight(kind: str, year: int) -> float:
-    """Training weight of a silver sentence from a document of ``kind`` and ``year``."""
-    if kind == "government_work_report" and year >= _RECENT_YEAR:
-        return _WEIGHT_RECENT_REPORT
-    if kind == "policy_document":
-        return _WEIGHT_POLICY_DOCUMENT
-    return 1.0
-
-
-def _log_likelihood_ratios(predicted: np.ndarray, truth: np.ndarray, k: int) -> np.ndarray:
-    counts = np.full((k, k), _SMOOTHING)
-    np.add.at(counts, (truth, predicted), 1.0)
-    given_truth = counts / counts.sum(axis=1, keepdims=True)
-    prior = np.bincount(truth, minlength=k) / len(truth)
-    return np.log(given_truth / (prior @ given_truth)[None, :])  # type: ignore[no-any-return]
-
-
-def fit_context(
-    model: PolicyClassifier,
-    examples: list[dict[str, Any]],
-    structure: list[StructuredSentence | None],
-    weights: np.ndarray,
-    progress: Progress = _no_progress,
-) -> ContextWeights:
-    """How a sentence's domain relates to its heading's and lead's predicted domains.
-
-    Fitted on silver sentences with models that never saw their document
-    (folds grouped by document), so the relation is the one met on new text.
-    """
-    texts = np.array([example["text"] for example in examples])
-    labels = np.array([example["label"] for example in examples])
-    groups = np.array([example["doc"] for example in examples])
-    truth = np.searchsorted(model.classes_, labels)
-    heading_pairs: list[tuple[int, int]] = []
-    lead_pairs: list[tuple[int, int]] = []
-    folds = GroupKFold(_CONTEXT_FOLDS).split(texts, labels, groups)
-    for train, test in progress(list(folds), "context"):
-        fold_model = PolicyClassifier(**model.get_params()).fit(
-            texts[train].tolist(), labels[train].tolist(), sample_weight=weights[train]
-        )
-        context = {i: s for i in test.tolist() if (s := structure[i]) is not None}
-        wanted = sorted(
-            ({s.heading for s in context.values()} | {s.lead for s in context.values()}) - {""}
-        )
-        predicted = (
-            dict(
-                zip(
-                    wanted,
-                    np.searchsorted(fold_model.classes_, fold_model.predict(wanted)),
-                    strict=True,
-                )
-            )
-            if wanted
-            else {}
-        )
-        for i, sentence in context.items():
-            if sentence.heading:
-                heading_pairs.append((predicted[sentence.heading], truth[i]))
-            if sentence.lead:
-                lead_pairs.append((predicted[sentence.lead], truth[i]))
-    k = len(model.classes_)
-    heading = np.array(heading_pairs)
-    lead = np.array(lead_pairs)
-    return ContextWeights(
-        _log_likelihood_ratios(heading[:, 0], heading[:, 1], k),
-        _log_likelihood_ratios(lead[:, 0], lead[:, 1], k),
-        _HEADING_WEIGHT,
-        _LEAD_WEIGHT,
+def read_training_data(data_dir: str | os.PathLike[str]) -> TrainingData:
+    """The corpus and silver labels of a data directory laid out like ``../shared``."""
+    data = Path(data_dir)
+    documents_path, silver_path = _training_files(data)
+    structures: dict[str, list[StructuredSentence]] = {}
+    kinds: dict[str, tuple[str, int]] = {}
+    for document in _read_jsonl(documents_path):
+        structures[document["doc_id"]] = document_structure(document["text"])
+        kinds[document["doc_id"]] = (document.get("kind") or "", int(document.get("year") or 0))
+    texts, labels, weights, domain, groups = [], [], [], [], []
+    for record in _read_jsonl(silver_path):
+        kind, year = kinds.get(record["doc"], ("", 0))
+        texts.append(record["text"])
+        labels.append(record["label"])
+        weights.append(sample_weight(kind, year, record.get("agreed")))
+        domain.append(is_in_domain(kind, year))
+        groups.append(record["doc"])
+    return TrainingData(
+        texts,
+        labels,
+        np.array(weights),
+        np.array(domain, dtype=bool),
+        np.array(groups),
+        structures,
+        kinds,
     )
+
+
+def _training_files(data: Path) -> tuple[Path, Path]:
+    documents = data / "corpus" / "documents.jsonl"
+    silver = data / "gold" / "silver.jsonl"
+    for path in (documents, silver):
+        if not path.is_file():
+            raise InvalidInputError(f"training data not found: {path}")
+    return documents, silver
+
+
+class CrossFit(NamedTuple):
+    """Scores from models that never saw the sentence's document."""
+
+    classes: np.ndarray
+    sentence_scores: FloatArray
+    """Decision scores of each labelled sentence, in the order of the data."""
+    document_scores: dict[str, dict[str, FloatArray]]
+    """For each document, the decision scores of each of its classifiable texts."""
+
+
+def cross_fit(
+    data: TrainingData,
+    params: dict[str, Any] | None = None,
+    *,
+    folds: int = _FOLDS,
+    progress: Progress = _no_progress,
+) -> CrossFit:
+    """Fit ``PolicyClassifier(**params)`` on all documents but one fold at a time.
+
+    Folds are grouped by document, so every sentence, heading and lead of a
+    document is scored as text the model never saw, as in use.
+    """
+    settings = {**(params or {}), "calibration_folds": 0}
+    classes = np.unique(data.labels)
+    sentence_scores = np.zeros((len(data.texts), len(classes)))
+    document_scores: dict[str, dict[str, FloatArray]] = {}
+    texts = np.array(data.texts, dtype=object)
+    labels = np.array(data.labels)
+    splits = GroupKFold(folds).split(texts, labels, data.groups)
+    for train, test in progress(list(splits), "folds"):
+        model = PolicyClassifier(**settings).fit(
+            texts[train].tolist(),
+            labels[train].tolist(),
+            data.weights[train],
+            in_domain=data.in_domain[train],
+        )
+
+        sentence_scores[test] = _scores(model, texts[test].tolist(), classes)
+        for doc in sorted(set(data.groups[test].tolist())):
+            known = sorted({s.text for s in data.structures.get(doc, []) if has_content(s.text)})
+            document_scores[doc] = dict(zip(known, _scores(model, known, classes), strict=True))
+    return CrossFit(classes, sentence_scores, document_scores)
+
+
+def _scores(model: PolicyClassifier, sentences: list[str], classes: np.ndarray) -> FloatArray:
+    """Decision scores of ``sentences`` with a column per class of ``classes``."""
+    return with_every_class(model.decision_function(sentences), model.classes_, classes)
+
+
+def _align(structure: list[StructuredSentence], texts: list[str]) -> list[int]:
+    """For each labelled text of a document, in order, the index of its sentence in
+    ``structure`` (-1 if absent): the next one with that text, else the first."""
+    found = []
+    position = 0
+    for text in texts:
+        ahead = next((i for i in range(position, len(structure)) if structure[i].text == text), -1)
+        if ahead < 0:
+            ahead = next((i for i, s in enumerate(structure) if s.text == text), -1)
+        else:
+            position = ahead + 1
+        found.append(ahead)
+    return found
+
+
+def context_rows(
+    data: TrainingData, fitted: CrossFit, temperature: float
+) -> tuple[FloatArray, np.ndarray]:
+    """Context features of the labelled sentences found in their documents, from the
+    cross-fitted probabilities, and the rows of ``data`` they belong to."""
+    by_document: dict[str, list[int]] = {}
+    for row, doc in enumerate(data.groups.tolist()):
+        by_document.setdefault(doc, []).append(row)
+    features, chosen = [], []
+    for doc in sorted(fitted.document_scores):
+        scores = fitted.document_scores[doc]
+        if not scores:
+            continue
+        texts = list(scores)
+        probabilities = dict(
+            zip(texts, softmax(np.array([scores[t] for t in texts]) / temperature), strict=True)
+        )
+        structure = data.structures[doc]
+        rows = context_features(structure, probabilities)
+        labelled = by_document.get(doc, [])
+        for row, index in zip(
+            labelled, _align(structure, [data.texts[r] for r in labelled]), strict=True
+        ):
+            if index >= 0 and structure[index].text in probabilities:
+                features.append(rows[index])
+                chosen.append(row)
+    return np.array(features), np.array(chosen, dtype=np.int64)
+
+
+def fit_recipe(
+    data: TrainingData,
+    params: dict[str, Any] | None = None,
+    *,
+    context_c: float = _CONTEXT_C,
+    progress: Progress = _no_progress,
+) -> tuple[PolicyClassifier, CrossFit]:
+    """The model of ``policytext train`` on ``data``, and the cross-fit behind its
+    calibration and context model."""
+    fitted = cross_fit(data, params, progress=progress)
+    model = PolicyClassifier(**{**(params or {}), "calibration_folds": 0})
+    for _ in progress([None], "fit"):
+        model.fit(data.texts, data.labels, data.weights, in_domain=data.in_domain)
+    model.calibrate(fitted.sentence_scores, data.labels)
+    features, rows = context_rows(data, fitted, model.temperature_)
+    targets = np.searchsorted(model.classes_, np.asarray(data.labels)[rows])
+    model.context_ = fit_context_model(
+        features, targets, len(model.classes_), data.weights[rows], C=context_c
+    )
+    return model, fitted
 
 
 def evaluate_sentences(model: PolicyClassifier, gold: Path) -> dict[str, Any]:
@@ -307,19 +381,10 @@ def train_model(
     (training), and ``corpus/dev_documents.jsonl`` and ``gold/dev.jsonl``
     (scoring only, never training).
     """
-    data = Path(data_dir)
-    documents = data / "corpus" / "documents.jsonl"
-    silver = data / "gold" / "silver.jsonl"
-    for path in (documents, silver):
-        if not path.is_file():
-            raise InvalidInputError(f"training data not found: {path}")
-    corpus = sentence_dataset(documents, progress)
-    examples, structure = _silver_examples(corpus, silver)
-    weights = np.array([sample_weight(e["kind"], e["year"]) for e in examples])
-    model = PolicyClassifier()
-    for _ in progress([None], "fit"):
-        model.fit([e["text"] for e in examples], [e["label"] for e in examples], weights)
-    model.context_ = fit_context(model, examples, structure, weights, progress)
+    data_path = Path(data_dir)
+    documents, silver = _training_files(data_path)
+    data = read_training_data(data_path)
+    model, _ = fit_recipe(data, progress=progress)
     metadata: dict[str, Any] = {
         "model_version": MODEL_VERSION,
         "trained": dt.date.today().isoformat(),
@@ -328,13 +393,13 @@ def train_model(
         "training_data": {
             "documents": documents.name,
             "labels": silver.name,
-            "sentences": len(examples),
+            "sentences": len(data.texts),
             "sha256": _sha256(documents, silver),
         },
         "vocabulary_sha256": vocabulary_sha256(),
     }
-    dev_gold = data / "gold" / "dev.jsonl"
-    dev_documents = data / "corpus" / "dev_documents.jsonl"
+    dev_gold = data_path / "gold" / "dev.jsonl"
+    dev_documents = data_path / "corpus" / "dev_documents.jsonl"
     if dev_gold.is_file():
         metrics = {"sentences": evaluate_sentences(model, dev_gold)}
         if dev_documents.is_file():

@@ -443,8 +443,8 @@ def _parser() -> argparse.ArgumentParser:
         "classify",
         help="policy domain of each sentence of each file",
         description="Split each file into sentences and classify each, reading the document's "
-        "headings and paragraph leads. Prints doc, index, label, score and text as TSV, or "
-        "JSON Lines. Example: policytext classify report.txt",
+        "headings, paragraph leads and neighbouring sentences. Prints doc, index, label, score "
+        "and text as TSV, or JSON Lines. Example: policytext classify report.txt",
     )
     classify.add_argument(
         "files",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ LABELS = ["rural"] * 4 + ["digital"] * 4 + ["health"] * 4
 
 @pytest.fixture(scope="module")
 def model() -> PolicyClassifier:
-    return PolicyClassifier(calibration_folds=2).fit(SENTENCES * 2, LABELS * 2)
+    return PolicyClassifier(calibration_folds=2, min_df=1).fit(SENTENCES * 2, LABELS * 2)
 
 
 def test_fit_predict_and_probabilities(model: PolicyClassifier) -> None:
@@ -41,10 +42,11 @@ def test_follows_scikit_learn_conventions(model: PolicyClassifier) -> None:
     with pytest.raises(InvalidInputError, match="invalid parameter 'gamma'"):
         copy.set_params(gamma=1)
     assert repr(PolicyClassifier(C=2.0)) == "PolicyClassifier(C=2.0)"
+    assert PolicyClassifier().get_params()["C"] == 0.2
 
 
 def test_binary_problems_work() -> None:
-    binary = PolicyClassifier(calibration_folds=2).fit(SENTENCES[:8] * 2, LABELS[:8] * 2)
+    binary = PolicyClassifier(calibration_folds=2, min_df=1).fit(SENTENCES[:8] * 2, LABELS[:8] * 2)
     assert binary.predict_proba(["建设数字乡村。"]).shape == (1, 2)
     assert binary.predict(["稳定粮食生产。"]).tolist() == ["rural"]
 
@@ -75,11 +77,71 @@ def test_tampered_truncated_or_missing_model_is_refused(
         PolicyClassifier.load(directory)
 
 
-def test_unknown_format_version_is_refused(model: PolicyClassifier, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("version", "hint"), [(1, "a model 1.x file: retrain it"), (99, "upgrade policytext")]
+)
+def test_other_format_versions_are_refused(
+    model: PolicyClassifier, tmp_path: Path, version: int, hint: str
+) -> None:
     arrays = model._arrays()
-    arrays["format_version"] = np.array(99)
-    with pytest.raises(ModelLoadError, match="model format 99 is not supported"):
+    arrays["format_version"] = np.array(version)
+    with pytest.raises(ModelLoadError, match=f"model format {version} is not supported.*{hint}"):
         PolicyClassifier._from_arrays(arrays)
+
+
+def test_a_model_1_file_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    """A model directory written by policytext 0.1 (format 1, float16 weights)."""
+    directory = tmp_path / "model-1"
+    directory.mkdir()
+    with (directory / "model.npz").open("wb") as handle:
+        np.savez_compressed(
+            handle,
+            format_version=np.array(1),
+            params=np.array(json.dumps({"C": 1.0})),
+            coef=np.zeros((2, 3), dtype=np.float16),
+        )
+    digest = hashlib.sha256((directory / "model.npz").read_bytes()).hexdigest()
+    (directory / "metadata.json").write_text(json.dumps({"sha256": digest}), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="model format 1 is not supported"):
+        PolicyClassifier.load(directory)
+
+
+def test_saved_weights_are_8_bit_and_predictions_survive(
+    model: PolicyClassifier, tmp_path: Path
+) -> None:
+    arrays = model._arrays()
+    assert arrays["coef_levels"].dtype == np.int8
+    assert np.abs(arrays["coef_levels"]).max() == 127
+    # The fitted model already predicts with the levels it saves.
+    assert np.array_equal(arrays["coef_levels"] * arrays["coef_scale"].astype(float), model.coef_)
+
+
+def test_in_domain_sentences_get_weights_of_their_own() -> None:
+    # The same sentence is rural in the shared data and digital in the model's domain.
+    sentences = ["建设数字乡村。"] * 6 + SENTENCES
+    labels = ["rural"] * 4 + ["digital"] * 2 + LABELS
+    domain = [False] * 4 + [True] * 2 + [False] * len(SENTENCES)
+    plain = PolicyClassifier(calibration_folds=0, min_df=1).fit(sentences, labels)
+    focused = PolicyClassifier(calibration_folds=0, min_df=1).fit(
+        sentences, labels, in_domain=domain
+    )
+    assert plain.predict(["建设数字乡村。"]).tolist() == ["rural"]
+    assert focused.predict(["建设数字乡村。"]).tolist() == ["digital"]
+    with pytest.raises(InvalidInputError, match="in_domain must hold one value per sentence"):
+        PolicyClassifier().fit(SENTENCES, LABELS, in_domain=[True])
+
+
+def test_calibrate_sets_the_temperature_from_held_out_scores(model: PolicyClassifier) -> None:
+    uncalibrated = PolicyClassifier(calibration_folds=0, min_df=1).fit(SENTENCES, LABELS)
+    assert uncalibrated.temperature_ == 1.0
+    scores = uncalibrated.decision_function(SENTENCES)
+    noisy = ["health", *LABELS[1:-1], "rural"]  # two wrong: an optimum inside the bounds
+    temperature = uncalibrated.calibrate(scores, noisy).temperature_
+    assert uncalibrated.calibrate(scores * 3, noisy).temperature_ == pytest.approx(
+        3 * temperature, rel=1e-3
+    )
+    with pytest.raises(InvalidInputError, match=r"scores must have shape \(12, 3\)"):
+        uncalibrated.calibrate(scores[:, :2], LABELS)
 
 
 @pytest.mark.parametrize(

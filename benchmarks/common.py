@@ -26,6 +26,18 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+QUICK_DOCUMENT_SHARE = 10  # --quick trains on every 10th training document
+
+
+def quick_subset(data: Any) -> Any:
+    """The labelled sentences of every ``QUICK_DOCUMENT_SHARE``-th document of a
+    ``policytext._training.TrainingData``, for a smoke run."""
+    import numpy as np
+
+    documents = sorted(data.structures)[::QUICK_DOCUMENT_SHARE]
+    return data.subset(np.flatnonzero(np.isin(data.groups, documents)))
+
+
 def timed(work: Callable[[], object]) -> float:
     """Wall time of ``work()`` with the garbage collector paused, as timeit does."""
     gc.collect()

@@ -29,7 +29,7 @@ import policytext
 
 # Imported when run, so that the worker processes the speed section starts
 # (which import this file again) load none of the other sections' libraries.
-SECTIONS = ("segmentation", "accuracy", "speed")
+SECTIONS = ("segmentation", "accuracy", "labels", "speed")
 MEASURED_PACKAGES = (
     "jieba", "rjieba", "jieba_fast", "pkuseg", "thulac", "snownlp",
     "scikit-learn", "numpy", "scipy", "joblib",

@@ -104,6 +104,29 @@ def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
     }
 
 
+def document_cost(documents: list[dict[str, Any]], chars: int) -> dict[str, Any]:
+    """``classify_document`` on a report of ``chars`` characters against ``classify`` on its
+    sentences (best of five, alternating): what reading the structure and the context
+    model cost."""
+    text = ""
+    while len(text) < chars:
+        text += "\n".join(d["text"] for d in documents) + "\n"
+    text = text[: text.index("\n", chars)]  # whole lines
+    sentences = policytext.split_sentences(text)
+    policytext.classify_document(text[:1000])
+    alone = in_document = float("inf")
+    for _ in range(5):
+        alone = min(alone, timed(lambda: policytext.classify(sentences)))
+        in_document = min(in_document, timed(lambda: policytext.classify_document(text)))
+    return {
+        "chars": len(text),
+        "sentences": len(sentences),
+        "classify_seconds": alone,
+        "classify_document_seconds": in_document,
+        "ratio": in_document / alone,
+    }
+
+
 def latency(sentences: list[str]) -> dict[str, float]:
     """Milliseconds of ``classify`` called on one sentence at a time."""
     times = []
@@ -202,6 +225,7 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
     return {
         "throughput": throughput(sentences, 20_000 if quick else 100_000),
         "latency": latency(sentences[: 200 if quick else 2000]),
+        "document": document_cost(documents, 100_000),
         "dask": dask_throughput(sentences, 20_000 if quick else 100_000),
         "cold_start_seconds": cold_start_seconds(code, 2 if quick else 5),
         "first_classify_process": measured_process(code),

@@ -108,3 +108,49 @@ def test_report_is_generated_from_the_json_results(tmp_path: Path) -> None:
     assert "## Accuracy\n\nNot measured yet." in text  # no accuracy.json
     assert {path.name for path in written} == {"benchmarks.md", "segmentation.png"}
     assert all(path.stat().st_size > 0 for path in written)
+
+
+def test_accuracy_report_shows_recipes_context_and_both_learning_curves(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    report = pytest.importorskip("report")
+    out, docs = tmp_path / "results", tmp_path / "docs"
+    out.mkdir()
+    scores = {"accuracy": 0.9, "macro_f1": 0.8}
+    candidate = {
+        "name": "shipped", "what": "all", "features": 1000, "cv_recent_accuracy": 0.88,
+        "cv_recent_macro_f1": 0.87, "cv_newest_accuracy": 0.86, "dev_accuracy": 0.91,
+        "dev_macro_f1": 0.9,
+    }  # fmt: skip
+    ablation = {
+        "cv_recent_accuracy": 0.9, "cv_newest_accuracy": 0.89, "dev_document_accuracy": 0.92,
+        "dev_document_macro_f1": 0.91,
+    }  # fmt: skip
+    accuracy_results = {
+        **_provenance("accuracy"),
+        "model": {"model_version": "2.0.0", "trained": "2026-01-01"},
+        "dev_sentences": 500,
+        "training_sentences": 77518,
+        "shipped": {"sentence": {**scores, "top2": 0.95}, "document": scores},
+        "per_domain": {"rural": {"sentence_f1": 0.9, "document_f1": 0.95, "support": 3}},
+        "confusion": {"labels": ["rural", "urban"], "matrix": [[3, 0], [1, 2]]},
+        "candidates": [candidate],
+        "context_ablation": [
+            {"sources": [], "doubt_scaling": True, **ablation},
+            {"sources": ["heading"], "doubt_scaling": False, **ablation},
+        ],
+        "learning_curve": [
+            {"recipe": recipe, "sentences": size, "dev_accuracy": 0.8, "dev_macro_f1": 0.7}
+            for size in (100, 200)
+            for recipe in ("model 1", "shipped")
+        ],
+        "baselines": {"keyword rules": {"what": "rules", **scores}},
+    }
+    (out / "accuracy.json").write_text(json.dumps(accuracy_results), encoding="utf-8")
+    written = report.write(out, docs)
+    text = (docs / "benchmarks.md").read_text(encoding="utf-8")
+    assert "| shipped | all | 1,000 | 0.8800 | 0.8700 | 0.8600 | 0.910 | 0.900 |" in text
+    assert "| none (the sentence alone) | 0.9000 | 0.8900 | 0.920 | 0.910 |" in text
+    assert "| heading, **not** scaled by the sentence's doubt | 0.9000 |" in text
+    assert "| silver sentences | model 1 recipe | shipped recipe |" in text
+    assert "| 200 | 0.800 / 0.700 | 0.800 / 0.700 |" in text
+    assert {path.name for path in written} >= {"learning_curve.png", "confusion.png"}

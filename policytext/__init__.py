@@ -40,10 +40,14 @@ if TYPE_CHECKING:
         ClassifiedSentence,
         UnreadableInputWarning,
         classify_dataset,
+        classify_documents,
         classify_files,
     )
     from ._classifier import PolicyClassifier
+    from ._frames import profile, shares_by
     from ._model import load_model, model_info
+    from ._plots import plot_shares
+    from ._report import html_report
 
 _LAZY = {
     "DocumentResult": "._api",
@@ -58,7 +62,12 @@ _LAZY = {
     "ClassifiedSentence": "._batch",
     "UnreadableInputWarning": "._batch",
     "classify_dataset": "._batch",
+    "classify_documents": "._batch",
     "classify_files": "._batch",
+    "profile": "._frames",
+    "shares_by": "._frames",
+    "plot_shares": "._plots",
+    "html_report": "._report",
     "PolicyClassifier": "._classifier",
     "load_model": "._model",
     "model_info": "._model",
@@ -84,11 +93,16 @@ __all__ = [
     "classify",
     "classify_dataset",
     "classify_document",
+    "classify_documents",
     "classify_files",
     "explain",
+    "html_report",
     "load_model",
     "model_info",
+    "plot_shares",
+    "profile",
     "rank",
+    "shares_by",
     "split_sentences",
     "tokenize",
 ]

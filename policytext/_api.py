@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ._classifier import FloatArray, PolicyClassifier
 from ._context import context_features
 from ._errors import InvalidInputError
 from ._model import default_model, for_workers, in_worker
+from ._script import is_chinese
 from ._structure import StructuredSentence, iter_structure
 from ._validation import check_sentences, check_text
 
@@ -36,9 +37,11 @@ __all__ = [
 ]
 
 GENERAL = "general"
-# A sentence is classifiable when it has a Chinese character or a Latin letter.
+# Text with a Chinese character or a Latin letter is scored, as context for
+# the sentences around it (as in training); it gets a domain when is_chinese.
 _CONTENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
-_CHUNK = 2000  # sentences featurised at once
+_CHUNK = 2000  # sentences featurised at once, at most
+_CHUNK_CHARS = 100_000  # characters featurised at once, about: bounds memory on long units
 _TASKS_PER_WORKER = 4
 
 
@@ -88,9 +91,35 @@ class DocumentResult(NamedTuple):
     shares: dict[str, float]
     """Share of the classifiable sentences in each domain, largest first."""
 
+    @property
+    def n_sentences(self) -> int:
+        """The classified sentences, which :attr:`shares` are shares of."""
+        return sum(1 for s in self.sentences if s.label is not None)
+
+    @property
+    def char_shares(self) -> dict[str, float]:
+        """Share of the classified sentences' characters in each domain, largest first:
+        long sentences count for more than short ones."""
+        chars: Counter[str] = Counter()
+        for sentence in self.sentences:
+            if sentence.label is not None:
+                chars[sentence.label] += len(sentence.text)
+        total = sum(chars.values())
+        return {label: count / total for label, count in chars.most_common()}
+
+    def to_frame(self) -> Any:
+        """The sentences as a pandas DataFrame (index, text, label, score, heading).
+
+        Needs pandas (``pip install "policytext[pandas]"``).
+        """
+        from ._frames import sentence_frame
+
+        return sentence_frame(self)
+
 
 def has_content(text: str) -> bool:
-    """Whether ``text`` has anything to classify (a Chinese character or a letter)."""
+    """Whether ``text`` has anything to score as context (a Chinese character or a
+    letter); only text that :func:`~policytext._script.is_chinese` gets a domain."""
     return _CONTENT.search(text) is not None
 
 
@@ -124,13 +153,17 @@ def _probabilities_in_worker(model: PolicyClassifier | str, sentences: list[str]
 
 
 def _chunked_probabilities(model: PolicyClassifier, sentences: list[str]) -> FloatArray:
-    """``model.predict_proba`` ``_CHUNK`` sentences at a time, which bounds the
-    memory its features take."""
+    """``model.predict_proba`` of a few sentences at a time (at most ``_CHUNK``, and
+    about ``_CHUNK_CHARS`` characters), which bounds the memory their features take."""
     probabilities = np.empty((len(sentences), len(model.classes_)))
-    for start in range(0, len(sentences), _CHUNK):
-        probabilities[start : start + _CHUNK] = model.predict_proba(
-            sentences[start : start + _CHUNK]
-        )
+    start = 0
+    while start < len(sentences):
+        end, chars = start, 0
+        while end < len(sentences) and end - start < _CHUNK and chars < _CHUNK_CHARS:
+            chars += len(sentences[end])
+            end += 1
+        probabilities[start:end] = model.predict_proba(sentences[start:end])
+        start = end
     return probabilities
 
 
@@ -164,7 +197,7 @@ def _scored(sentences: object, model: PolicyClassifier | None, n_jobs: int) -> _
     items = check_sentences(sentences)
     chosen = _model(model)
     n_jobs = _check_n_jobs(n_jobs)
-    positions = [i for i, text in enumerate(items) if has_content(text)]
+    positions = [i for i, text in enumerate(items) if is_chinese(text)]
     probabilities = _probabilities(chosen, [items[i] for i in positions], n_jobs)
     return _Scored(chosen, len(items), positions, probabilities)
 
@@ -191,10 +224,13 @@ def classify(
 ) -> list[str | None]:
     """The domain code of each sentence, in order.
 
-    ``None`` marks a sentence with nothing to classify: empty, whitespace,
-    or without any Chinese character or Latin letter (digits, punctuation,
-    emoji). ``n_jobs`` > 1 spreads large batches over processes with joblib
-    (-1: all cores); results do not depend on it.
+    ``None`` marks a sentence with nothing to classify: one with fewer than
+    two Chinese characters (empty, whitespace, digits, punctuation, emoji) or
+    with more letters of other scripts than Chinese characters (English,
+    Japanese): the model knows only Chinese, and guessing would give a
+    confident wrong domain. Traditional characters are read as simplified.
+    ``n_jobs`` > 1 spreads large batches over processes with joblib (-1: all
+    cores); results do not depend on it.
     """
     return best_labels(sentences, model, n_jobs)[0]
 
@@ -230,8 +266,11 @@ def explain(sentence: str, k: int = 5, *, model: PolicyClassifier | None = None)
     text = check_text(sentence, "sentence")
     k = _check_k(k)
     chosen = _model(model)
-    if not has_content(text):
-        raise InvalidInputError("sentence has nothing to classify (no Chinese or letters)")
+    if not is_chinese(text):
+        raise InvalidInputError(
+            "sentence has nothing to classify (fewer than two Chinese characters, "
+            "or more letters of other scripts than Chinese)"
+        )
     row = chosen.predict_proba([text])[0]
     label = str(chosen.classes_[row.argmax()])
     contributions = sorted(chosen.contributions(text, label), key=lambda item: -item[1])
@@ -269,11 +308,14 @@ def classify_pieces(
     chosen = _model(model)
     before: StructuredSentence | None = None
     batch: list[StructuredSentence] = []
+    chars = 0
     for sentence in iter_structure(pieces):
-        if len(batch) == _CHUNK:  # the batch's last sentence has its next one now
+        if len(batch) == _CHUNK or chars >= _CHUNK_CHARS:
+            # the batch's last sentence has its next one now
             yield from _classify_structured(batch, chosen, before, sentence)
-            before, batch = batch[-1], []
+            before, batch, chars = batch[-1], [], 0
         batch.append(sentence)
+        chars += len(sentence.text)
     yield from _classify_structured(batch, chosen, before, None)
 
 
@@ -294,7 +336,7 @@ def _classify_structured(
             context_features(sentences, probabilities, before, after)
         )
     for sentence, row in zip(sentences, rows, strict=True):
-        if sentence.text not in probabilities:
+        if sentence.text not in probabilities or not is_chinese(sentence.text):
             yield SentenceResult(sentence.index, sentence.text, None, 0.0, sentence.heading)
             continue
         best = int(row.argmax())
@@ -319,6 +361,11 @@ class DocumentTally:
         if label is not None:
             self.counts[label] += 1
             self.scores[label] = self.scores.get(label, 0.0) + score
+
+    @property
+    def n_sentences(self) -> int:
+        """The classified sentences counted, which the shares are of."""
+        return sum(self.counts.values())
 
     def shares(self) -> dict[str, float]:
         """Share of the classified sentences per domain, largest first."""

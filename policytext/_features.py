@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from ._script import looks_traditional, simplified
 from ._tokenizer import PolicyTokenizer
 
 __all__ = ["SentenceVectorizer"]
@@ -35,8 +36,15 @@ KeyArray = npt.NDArray[np.uint64]
 
 
 def _flatten(sentences: Sequence[str]) -> tuple[str, IntArray]:
-    """Join the sentences with line breaks; return the text and each sentence's start."""
-    cleaned = [sentence.replace(_SEPARATOR, " ") for sentence in sentences]
+    """Join the sentences with line breaks; return the text and each sentence's start.
+
+    A sentence in traditional characters is joined in its simplified form, which
+    is what the model and the vocabulary know.
+    """
+    cleaned = [
+        (simplified(sentence) if looks_traditional(sentence) else sentence).replace(_SEPARATOR, " ")
+        for sentence in sentences
+    ]
     lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
     starts = np.zeros(len(cleaned), dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
@@ -272,6 +280,7 @@ def _decode_char_key(key: int) -> str:
 
 
 # Sentences of a batch are segmented in one call, so the tokenizer must not
-# carry quoted terms from one sentence to another: a sentence's features never
+# carry quoted terms from one sentence to another, nor judge the script of the
+# whole batch (_flatten does it per sentence): a sentence's features never
 # depend on the rest of its batch.
-_BATCH_TOKENIZER = PolicyTokenizer(learn_quoted_terms=False)
+_BATCH_TOKENIZER = PolicyTokenizer(learn_quoted_terms=False, read_traditional=False)

@@ -13,7 +13,11 @@ from collections.abc import Iterator
 
 from ._validation import check_text
 
-__all__ = ["sentence_spans", "split_sentences"]
+__all__ = ["MAX_SENTENCE_LENGTH", "sentence_spans", "split_sentences"]
+
+MAX_SENTENCE_LENGTH = 5_000
+"""Longer units are cut: the longest sentence of the training corpus has 4,719 characters."""
+_SOFT_BREAKS = frozenset("，；：、,;: \t")
 
 _TERMINATORS = frozenset("。！？!?")
 _OPENERS = {
@@ -98,9 +102,24 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
+        while end - start > MAX_SENTENCE_LENGTH:
+            cut = _soft_cut(text, start)
+            spans.append((start, cut))
+            start = cut
         if start < end:
             spans.append((start, end))
     return spans
+
+
+def _soft_cut(text: str, start: int) -> int:
+    """Where to cut an over-long unit from ``start``: after the last comma, semicolon,
+    colon or space in the second half of its first ``MAX_SENTENCE_LENGTH`` characters,
+    else at that length."""
+    limit = start + MAX_SENTENCE_LENGTH
+    for index in range(limit - 1, start + MAX_SENTENCE_LENGTH // 2, -1):
+        if text[index] in _SOFT_BREAKS:
+            return index + 1
+    return limit
 
 
 def split_sentences(text: str) -> list[str]:
@@ -113,6 +132,10 @@ def split_sentences(text: str) -> list[str]:
       whitespace and body text is split from it.
     - Nothing splits inside quotes or brackets (“” 「」 （） 《》 …), on a
       semicolon, or between the parts of an enumeration (一是……二是……).
+    - A unit longer than ``MAX_SENTENCE_LENGTH`` (5,000) characters, such as
+      a line without sentence-final punctuation, is cut into pieces of at
+      most that length, after a comma, semicolon, colon or space where one
+      is near the limit.
     - Only whitespace around sentences is dropped; ``""`` and whitespace give ``[]``.
     """
     return [text[start:end] for start, end in sentence_spans(text)]

@@ -33,6 +33,7 @@ _LEVELS = (
     re.compile(r"[（(]\d+[）)]"),
 )
 _MAX_HEADING_LENGTH = 60
+_MAX_LINE_PIECE = 1 << 20  # characters: a longer line is read in pieces, to bound memory
 
 
 class StructuredSentence(NamedTuple):
@@ -81,19 +82,21 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
     """:func:`document_structure` of a document given in pieces, as they come.
 
     Sentences never span a line break, so a file can be read line by line (or
-    in blocks of any size) and its structure found in memory bounded by its
-    longest line. Offsets count from the start of the whole document.
+    in blocks of any size) and its structure found in bounded memory: a line
+    of over a million characters is read in pieces of that size, and a
+    sentence may be cut where two pieces meet. Offsets count from the start
+    of the whole document.
 
     >>> [s.headings for s in iter_structure(["一、任务\\n抓好", "粮食生产。"])]
     [(), ('一、任务',)]
     """
     open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
-    index, paragraph, offset = 0, -1, 0
-    for line in iter_lines(pieces):
+    index, paragraph, offset, lead, continued = 0, -1, 0, "", False
+    for line in iter_lines(pieces, max_length=_MAX_LINE_PIECE):
         spans = sentence_spans(line)
-        if spans:
+        if spans and not (continued and paragraph >= 0):
             paragraph += 1
-        lead = ""
+            lead = ""
         for start, end in spans:
             sentence = line[start:end]
             level = heading_level(sentence)
@@ -116,3 +119,4 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
             if not lead:
                 lead = sentence
         offset += len(line)
+        continued = not line.endswith("\n")  # a piece of a longer line

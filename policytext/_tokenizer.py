@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import InvalidInputError
+from ._script import looks_traditional, simplified
 from ._segmenters import BACKENDS, Segmenter, make_segmenter
 from ._validation import check_text
 from ._vocabulary import bundled_vocabulary, read_vocabulary
@@ -75,6 +76,9 @@ class PolicyTokenizer:
             token, here and wherever else it occurs in the same text.
         max_quoted_length: the longest quoted term, in characters, that
             ``learn_quoted_terms`` keeps whole.
+        read_traditional: segment a text written in traditional characters
+            through its simplified form (see :func:`policytext._script.looks_traditional`);
+            the tokens keep the text's own characters.
 
     Tokenization is lossless: ``"".join(tokenizer.tokenize(s)) == s``.
 
@@ -89,11 +93,17 @@ class PolicyTokenizer:
         vocabulary: Mapping[str, int] | str | os.PathLike[str] | None = None,
         learn_quoted_terms: bool = True,
         max_quoted_length: int = 8,
+        read_traditional: bool = True,
     ) -> None:
         self.backend = backend
         self.vocabulary = vocabulary
         self.learn_quoted_terms = learn_quoted_terms
         self.max_quoted_length = max_quoted_length
+        self.read_traditional = read_traditional
+        # Wrong parameters fail here, not at first use (a vocabulary file is read then).
+        self._check_parameters()
+        if vocabulary is not None and not isinstance(vocabulary, (str, os.PathLike)):
+            self._resolve_vocabulary()
         self._lock = threading.Lock()
         self._segmenter: Segmenter | None = None
         self._vocabulary_size = 0
@@ -113,6 +123,7 @@ class PolicyTokenizer:
             "vocabulary": self.vocabulary,
             "learn_quoted_terms": self.learn_quoted_terms,
             "max_quoted_length": self.max_quoted_length,
+            "read_traditional": self.read_traditional,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -210,6 +221,15 @@ class PolicyTokenizer:
         text = check_text(text)
         if not text:
             return []
+        if self.read_traditional and looks_traditional(text):
+            tokens, position = [], 0
+            for token in self._tokens(simplified(text)):  # same length: map back
+                tokens.append(text[position : position + len(token)])
+                position += len(token)
+            return tokens
+        return self._tokens(text)
+
+    def _tokens(self, text: str) -> list[str]:
         cut = self._loaded_segmenter().cut
         tokens: list[str] = []
         position = 0

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ._errors import InvalidInputError
 
@@ -35,11 +35,17 @@ def check_sentences(sentences: object) -> list[str]:
     """Return ``sentences`` as a new list of str, or raise naming the first bad item.
 
     A bare string is refused, as scikit-learn refuses it: it is almost always
-    one sentence passed where a list of sentences was meant.
+    one sentence passed where a list of sentences was meant; so is a mapping,
+    whose keys would be taken for the sentences.
     """
     if isinstance(sentences, str):
         raise InvalidInputError(
-            "Iterable over raw text documents expected, string object received."
+            "sentences must be a list of str, got a single str; wrap one sentence in a list: [text]"
+        )
+    if isinstance(sentences, Mapping):
+        raise InvalidInputError(
+            f"sentences must be a list of str, got a mapping ({type(sentences).__name__}); "
+            "pass its values, e.g. list(mapping.values())"
         )
     if isinstance(sentences, (bytes, bytearray)) or sentences is None:
         raise InvalidInputError(f"sentences must be a list of str, got {type(sentences).__name__}")

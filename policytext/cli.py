@@ -9,9 +9,10 @@
     policytext evaluate gold.jsonl          # accuracy against gold labels
     policytext build-vocabulary -o vocab.txt
 
-Every command reads UTF-8 files (``--encoding`` for others, such as GBK), or
-standard input for ``-``; ``classify`` also reads JSON Lines files and
-directories. Errors print one line on stderr and set a non-zero exit status;
+``tokenize``, ``split`` and ``classify`` read the same inputs: text files
+(UTF-8, or UTF-16/32 with a byte-order mark; ``--encoding`` for others, such
+as GBK), JSON Lines files (one document per line), directories and standard
+input for ``-``. Errors print one line on stderr and set a non-zero exit status;
 with several files, a file that cannot be read is reported and the others are
 still processed.
 """
@@ -22,13 +23,14 @@ import argparse
 import contextlib
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._discovery import build_vocabulary
-from ._errors import PolicyTextError, UnreadableInputError
-from ._reading import check_encoding, text_blocks
+from ._errors import PolicyTextError
+from ._reading import check_encoding
 from ._segmenters import BACKENDS
 from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer
@@ -36,8 +38,7 @@ from ._version import __version__
 from ._vocabulary import format_vocabulary
 
 if TYPE_CHECKING:
-    from ._api import DocumentTally
-    from ._batch import ClassifiedSentence, Unreadable
+    pass
 
 __all__ = ["main"]
 
@@ -45,8 +46,7 @@ _PROG = "policytext"
 _SHARED = Path("..") / "shared"
 _SHARED_DOCUMENTS = _SHARED / "corpus" / "documents.jsonl"
 _PROGRESS_FROM = 5  # files: show a progress bar from this many on
-_PARQUET_ROWS = 10_000  # rows per Parquet row group
-_ERROR = "ERROR"  # the label of an error record in TSV output
+_JOBLIB_CANCELLED = r".*tasks which were still being processed by the workers have been cancelled"
 
 
 class CommandError(Exception):
@@ -54,17 +54,32 @@ class CommandError(Exception):
 
 
 def _read_inputs(
-    paths: Sequence[str], errors: list[str], encoding: str
+    paths: Sequence[str], errors: list[str], encoding: str, text_field: str
 ) -> Iterator[tuple[str, str]]:
-    """Yield ``(name, text)`` per readable input; record unreadable ones in ``errors``."""
+    """Yield ``(doc, text)`` per readable document of ``paths`` (files, JSON Lines files,
+    directories, ``-``), as ``classify`` reads them; record unreadable ones in ``errors``."""
+    from ._batch import Unreadable, input_files, iter_texts
+
     check_encoding(encoding)  # an unknown encoding fails before any file is read
-    for path in paths:
-        try:
-            text = "".join(text_blocks(path, encoding))
-        except UnreadableInputError as error:
-            errors.append(str(error))
-            continue
-        yield ("<stdin>" if path == "-" else path), text
+    skipped: list[str] = []
+    files = input_files(paths, skipped)
+    _report_skipped(skipped)
+    for item in iter_texts(files, encoding, text_field):
+        if isinstance(item, Unreadable):
+            errors.append(item.error)
+        else:
+            yield item
+
+
+def _report_skipped(skipped: list[str]) -> None:
+    """Say on stderr which files found in directories were left out, and why."""
+    if skipped:
+        example = f" (such as {skipped[0]})" if len(skipped) > 1 else f": {skipped[0]}"
+        print(
+            f"{_PROG}: skipped {len(skipped)} file{'s' * (len(skipped) > 1)} in directories "
+            f"that are not .txt or .jsonl{example}",
+            file=sys.stderr,
+        )
 
 
 def _tokenize_lines(text: str, tokenizer: PolicyTokenizer, separator: str) -> Iterator[str]:
@@ -84,9 +99,10 @@ def _run_over_files(
     out: TextIO,
     lines_of: Callable[[str], Iterator[str] | list[str]],
     encoding: str,
+    text_field: str,
 ) -> int:
     errors: list[str] = []
-    for _, text in _read_inputs(paths or ["-"], errors, encoding):
+    for _, text in _read_inputs(paths or ["-"], errors, encoding, text_field):
         for line in lines_of(text):
             out.write(line + "\n")
     for error in errors:
@@ -105,11 +121,12 @@ def _command_tokenize(args: argparse.Namespace, out: TextIO) -> int:
         out,
         lambda text: _tokenize_lines(text, tokenizer, args.separator),
         args.encoding,
+        args.text_field,
     )
 
 
 def _command_split(args: argparse.Namespace, out: TextIO) -> int:
-    return _run_over_files(args.files, out, split_sentences, args.encoding)
+    return _run_over_files(args.files, out, split_sentences, args.encoding, args.text_field)
 
 
 def _command_info(args: argparse.Namespace, out: TextIO) -> int:
@@ -134,118 +151,6 @@ def _command_info(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-class _Rows:
-    """Where ``classify`` writes: TSV or JSON Lines text, or a Parquet file."""
-
-    def __init__(self, fmt: str, out: TextIO | None, parquet_path: Path | None) -> None:
-        self.fmt, self.out = fmt, out
-        self.buffer: list[dict[str, Any]] = []
-        self.writer: Any = None
-        self.parquet_path = parquet_path
-
-    def add(self, row: dict[str, Any]) -> None:
-        if self.out is None:
-            self.buffer.append(row)
-            if len(self.buffer) >= _PARQUET_ROWS:
-                self._flush()
-        elif self.fmt == "jsonl":
-            self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            cells = [str(row[key]).replace("\t", " ").replace("\n", " ") for key in row]
-            self.out.write("\t".join(cells) + "\n")
-
-    def _flush(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.parquet_path, _parquet_schema(self.buffer[:1]))
-        self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.writer.schema))
-        self.buffer = []
-
-    def close(self) -> None:
-        if self.out is None:
-            if self.buffer or self.writer is None:
-                self._flush()
-            self.writer.close()
-
-
-def _parquet_schema(first: list[dict[str, Any]]) -> Any:
-    """Column types of ``classify --format parquet``, per sentence or (with ``shares``)
-    per document, and ``error`` (null but in error records); set here, not
-    inferred, as a first row group may hold only nulls in a column."""
-    import pyarrow as pa
-
-    if first and "shares" in first[0]:
-        share = pa.struct([("domain", pa.string()), ("share", pa.float64())])
-        columns = [("doc", pa.string()), ("label", pa.string()), ("shares", pa.list_(share))]
-    else:
-        names = ("doc", "index", "label", "score", "text", "heading")
-        types = (pa.string(), pa.int64(), pa.string(), pa.float64(), pa.string(), pa.string())
-        columns = list(zip(names, types, strict=True))
-    return pa.schema([*columns, ("error", pa.string())])
-
-
-def _sentence_row(sentence: ClassifiedSentence, fmt: str) -> dict[str, Any]:
-    row = sentence._asdict()
-    if fmt == "tsv":  # doc, index, label, score, text
-        label = row["label"] or ""
-        return {"doc": row["doc"], "index": row["index"], "label": label,
-                "score": f"{row['score']:.3f}", "text": row["text"]}  # fmt: skip
-    return row
-
-
-def _document_row(doc: str, tally: DocumentTally, fmt: str) -> dict[str, Any]:
-    shares = tally.shares()
-    if fmt == "tsv":
-        return {"doc": doc, "label": tally.label(),
-                "shares": " ".join(f"{k}:{v:.3f}" for k, v in shares.items())}  # fmt: skip
-    if fmt == "parquet":
-        listed = [{"domain": k, "share": v} for k, v in shares.items()]
-        return {"doc": doc, "label": tally.label(), "shares": listed}
-    return {"doc": doc, "label": tally.label(), "shares": shares}
-
-
-def _error_row(unreadable: Unreadable, fmt: str, document: bool) -> dict[str, Any]:
-    """The record of an input that could not be read: label ``ERROR`` and the message
-    in TSV, an ``error`` field in JSON Lines and Parquet."""
-    if fmt == "tsv":
-        if document:
-            return {"doc": unreadable.doc, "label": _ERROR, "shares": unreadable.error}
-        return {"doc": unreadable.doc, "index": "", "label": _ERROR, "score": "",
-                "text": unreadable.error}  # fmt: skip
-    return {"doc": unreadable.doc, "error": unreadable.error}
-
-
-def _done_documents(output: Path, fmt: str, document: bool) -> set[str]:
-    """Documents complete in an earlier ``--output``; what follows them is cut off.
-
-    The last document of a per-sentence output may have been cut short, so it
-    is removed and classified again.
-    """
-    if fmt == "parquet":
-        raise CommandError("--resume works with --format tsv or jsonl")
-    if not output.exists():
-        return set()
-    done: set[str] = set()
-    last, last_start, end = None, 0, 0  # the last document, where it starts, where lines end
-    with output.open("r+b") as handle:  # read line by line: the output may be large
-        for line in handle:
-            if not line.endswith(b"\n"):
-                break  # a line cut in the middle
-            text = line.decode("utf-8")
-            doc = json.loads(text)["doc"] if fmt == "jsonl" else text.split("\t", 1)[0]
-            if doc != last:
-                if last is not None:
-                    done.add(last)
-                last, last_start = doc, end
-            end += len(line)
-        if last is not None and document:
-            done.add(last)
-        handle.truncate(end if document or last is None else last_start)
-    return done
-
-
 def _file_size(path: str) -> int:
     """Bytes in ``path``; 0 for standard input and for what cannot be read."""
     try:
@@ -256,8 +161,25 @@ def _file_size(path: str) -> int:
 
 def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     from ._api import DocumentTally
-    from ._batch import ClassifiedSentence, FileDone, input_files, iter_classified
+    from ._batch import (
+        ClassifiedSentence,
+        DocumentDone,
+        DocumentStart,
+        FileDone,
+        input_files,
+        iter_classified,
+    )
     from ._model import model_at
+    from ._output import (
+        Layout,
+        RowWriter,
+        check_output,
+        document_row,
+        done_documents,
+        error_row,
+        sentence_row,
+        without_output,
+    )
 
     model = model_at(args.model)  # fail early, once, on a missing or corrupt model
     check_encoding(args.encoding)
@@ -265,10 +187,19 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
         raise CommandError("--format parquet needs --output")
     if args.resume and args.output is None:
         raise CommandError("--resume needs --output")
+    layout = Layout(args.format, args.document, tuple(args.keep_field))
     output = None if args.output is None else Path(args.output)
-    done = _done_documents(output, args.format, args.document) if args.resume and output else set()
+    if output is not None:
+        check_output(output, args.format)
     paths = args.files or ["-"]
-    files = input_files(paths)
+    skipped: list[str] = []
+    files = without_output(input_files(paths, skipped), output, paths)
+    if not args.quiet:
+        _report_skipped(skipped)
+    done: set[str] = set()
+    has_header = False
+    if args.resume and output is not None:
+        done, has_header = done_documents(output, layout)
     items = iter_classified(
         files,
         n_jobs=args.jobs,
@@ -276,11 +207,15 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
         text_field=args.text_field,
         model=model,
         skip=done,
+        id_field=args.id_field,
+        keep_fields=layout.keep,
     )
     errors: list[str] = []
     with contextlib.ExitStack() as stack:
         bar = None
-        if len(files) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths):
+        if not args.quiet and (
+            len(files) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths)
+        ):
             from tqdm.auto import tqdm
 
             sizes = {file: _file_size(file) for file in files}  # bytes: the bar's ETA
@@ -300,34 +235,114 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
                 if args.format == "parquet"
                 else stack.enter_context(output.open("a" if args.resume else "w", encoding="utf-8"))
             )
-        rows = _Rows(args.format, text_out, output)
-        doc, tally, sentences = None, DocumentTally(), 0
+        rows = RowWriter(layout, text_out, output, header=not has_header)
+        tally, sentences = DocumentTally(), 0
+        kept: dict[str, Any] = {}
         for item in items:
             if isinstance(item, FileDone):
                 if bar is not None:
                     bar.set_postfix_str(f"{sentences:,} sentences", refresh=False)
                     bar.update(sizes[item.path])
-                continue
-            if args.document and item.doc != doc:
-                if doc is not None:
-                    rows.add(_document_row(doc, tally, args.format))
-                doc, tally = item.doc, DocumentTally()
-            if not isinstance(item, ClassifiedSentence):  # unreadable from here on
+            elif isinstance(item, DocumentStart):
+                tally, kept = DocumentTally(), item.kept
+            elif isinstance(item, DocumentDone):
+                if args.document:  # one row per document, even with no sentence
+                    rows.add(document_row(layout, item.doc, kept, tally))
+            elif not isinstance(item, ClassifiedSentence):  # unreadable from here on
                 errors.append(item.error)
-                rows.add(_error_row(item, args.format, args.document))
-                doc = None  # a document's shares are not written when it was cut short
+                rows.add(error_row(layout, item))  # a document cut short gets no shares
             elif args.document:
                 tally.count(item.label, item.score)
                 sentences += 1
             else:
-                rows.add(_sentence_row(item, args.format))
+                rows.add(sentence_row(layout, item, kept))
                 sentences += 1
-        if doc is not None:
-            rows.add(_document_row(doc, tally, args.format))
         rows.close()
     for error in errors:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _command_report(args: argparse.Namespace, out: TextIO) -> int:
+    from ._model import model_at
+    from ._report import html_report
+
+    model = model_at(args.model)
+    errors: list[str] = []
+    documents = list(_read_inputs([args.file], errors, args.encoding, args.text_field))
+    if errors:
+        raise CommandError(errors[0])
+    if len(documents) != 1:
+        raise CommandError(f"{args.file} holds {len(documents)} documents; report takes one")
+    page = html_report(documents[0][1], title=args.title, model=model)
+    if args.output is None:
+        out.write(page)
+    else:
+        _output_file(args.output).write_text(page, encoding="utf-8")
+        print(f"{_PROG}: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _command_plot(args: argparse.Namespace, out: TextIO) -> int:
+    from ._api import DocumentResult, DocumentTally, SentenceResult
+    from ._batch import (
+        ClassifiedSentence,
+        DocumentDone,
+        DocumentStart,
+        Unreadable,
+        input_files,
+        iter_classified,
+    )
+    from ._frames import profile_frame, profile_row
+    from ._model import model_at
+    from ._plots import plot_shares
+
+    model = model_at(args.model)
+    target = _output_file(args.output)
+    keep = [args.by] if args.by else []
+    items = iter_classified(
+        input_files(args.files or ["-"]),
+        encoding=args.encoding,
+        text_field=args.text_field,
+        model=model,
+        id_field=args.id_field,
+        keep_fields=keep,
+    )
+    rows, errors = [], []
+    sentences: list[SentenceResult] = []
+    kept: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, DocumentStart):
+            sentences, kept = [], item.kept
+        elif isinstance(item, ClassifiedSentence):
+            sentences.append(SentenceResult(item.index, item.text, item.label, item.score, ""))
+        elif isinstance(item, DocumentDone):
+            tally = DocumentTally()
+            for sentence in sentences:
+                tally.count(sentence.label, sentence.score)
+            result = DocumentResult(sentences, tally.label(), tally.shares())
+            rows.append(profile_row(result, {"doc": item.doc, **kept}))
+        elif isinstance(item, Unreadable):
+            errors.append(item.error)
+    for error in errors:
+        print(f"{_PROG}: error: {error}", file=sys.stderr)
+    if not rows:
+        raise CommandError("no document to plot")
+    frame = profile_frame(rows)
+    if args.by is not None and frame[args.by].isna().all():
+        raise CommandError(f"no document has a field {args.by!r} to group by")
+    axes = plot_shares(frame, by=args.by, kind=args.kind, weight=args.weight, label="doc")
+    axes.figure.savefig(target, dpi=args.dpi)
+    print(f"{_PROG}: wrote {target}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _output_file(name: str) -> Path:
+    """An output file whose directory exists."""
+    path = Path(name)
+    if not path.parent.is_dir():
+        raise CommandError(f"--output: directory {path.parent} does not exist")
+    return path
 
 
 def _data_dir(value: str | None) -> Path:
@@ -397,11 +412,27 @@ def _command_build_vocabulary(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_inputs(command: argparse.ArgumentParser) -> None:
+    """The input arguments of ``tokenize``, ``split`` and ``classify``: the same for all."""
+    command.add_argument(
+        "files",
+        nargs="*",
+        metavar="PATH",
+        help="text files, JSON Lines files (one document per line), directories (their .txt "
+        "and .jsonl files, any case, recursively); - for stdin",
+    )
+    command.add_argument(
+        "--text-field", default="text", help="the text of a JSON Lines document (default: text)"
+    )
+    _add_encoding(command)
+
+
 def _add_encoding(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--encoding",
         default="utf-8",
-        help="of the input files, e.g. gb18030 for GBK (default: utf-8, byte-order mark dropped)",
+        help="of the input files, e.g. gb18030 for GBK (default: utf-8; UTF-16 and UTF-32 "
+        "with a byte-order mark are recognised)",
     )
 
 
@@ -419,8 +450,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Tokenize each file as one document; print each input line's tokens "
         "separated by spaces. Example: policytext tokenize report.txt",
     )
-    tokenize.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
-    _add_encoding(tokenize)
+    _add_inputs(tokenize)
     tokenize.add_argument("--backend", choices=BACKENDS, default=BACKENDS[0])
     tokenize.add_argument("--vocabulary", metavar="FILE", help="use this vocabulary file instead")
     tokenize.add_argument(
@@ -435,8 +465,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print each sentence or heading on a line of its own. "
         "Example: policytext split report.txt",
     )
-    split.add_argument("files", nargs="*", metavar="FILE", help="text files; - for stdin")
-    _add_encoding(split)
+    _add_inputs(split)
     split.set_defaults(run=_command_split)
 
     classify = commands.add_parser(
@@ -446,22 +475,28 @@ def _parser() -> argparse.ArgumentParser:
         "headings, paragraph leads and neighbouring sentences. Prints doc, index, label, score "
         "and text as TSV, or JSON Lines. Example: policytext classify report.txt",
     )
-    classify.add_argument(
-        "files",
-        nargs="*",
-        metavar="PATH",
-        help="text files, JSON Lines files (one document per line), directories (their *.txt "
-        "and *.jsonl files, recursively); - for stdin",
-    )
-    classify.add_argument(
-        "--text-field", default="text", help="the text of a JSON Lines document (default: text)"
-    )
-    _add_encoding(classify)
+    _add_inputs(classify)
     classify.add_argument(
         "--format",
-        choices=("tsv", "jsonl", "parquet"),
+        choices=("tsv", "csv", "jsonl", "parquet"),
         default="tsv",
-        help="of the output (parquet needs --output and pyarrow, from the [train] extra)",
+        help="of the output; tsv and csv start with a header line (parquet needs --output "
+        "and pyarrow: the [parquet] extra)",
+    )
+    classify.add_argument(
+        "--id-field",
+        metavar="FIELD",
+        help="the id of a JSON Lines document, for the doc column (default: path:line)",
+    )
+    classify.add_argument(
+        "--keep-field",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="copy this field of each JSON Lines document into its rows (repeatable)",
+    )
+    classify.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar, no notice of skipped files"
     )
     classify.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     classify.add_argument(
@@ -470,13 +505,51 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the documents already in --output and classify only the others",
     )
     classify.add_argument(
-        "--document", action="store_true", help="one line per document: its domain and shares"
+        "--document",
+        action="store_true",
+        help="one line per document: doc, label, n_sentences (classified), shares",
     )
     classify.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="worker processes (-1: all cores)"
     )
     classify.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
     classify.set_defaults(run=_command_classify)
+
+    report = commands.add_parser(
+        "report",
+        help="an HTML page of one document, its sentences coloured by domain",
+        description="Classify one document and write a page that stands alone: the outline, "
+        "each sentence coloured by its domain (domain and score on hover) and the share "
+        "chart. Example: policytext report report.txt -o report.html",
+    )
+    report.add_argument("file", metavar="FILE", help="a text file, or a JSON Lines file of one")
+    report.add_argument(
+        "--text-field", default="text", help="the text of a JSON Lines document (default: text)"
+    )
+    _add_encoding(report)
+    report.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    report.add_argument("--title", help="the page's title (default: the first line)")
+    report.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
+    report.set_defaults(run=_command_report)
+
+    plot = commands.add_parser(
+        "plot",
+        help="a chart of the domain shares of documents (needs the [plot] extra)",
+        description="Classify documents and draw their domain shares: a stacked bar per "
+        "document, or with --by the shares pooled per value of a JSON Lines field, such as "
+        "the year. Example: policytext plot reports.jsonl --by year -o shares.png",
+    )
+    _add_inputs(plot)
+    plot.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="image file (.png, .svg, .pdf)"
+    )
+    plot.add_argument("--by", metavar="FIELD", help="pool the documents per value of this field")
+    plot.add_argument("--id-field", metavar="FIELD", help="name documents by this field")
+    plot.add_argument("--kind", choices=("area", "line"), default="area", help="with --by")
+    plot.add_argument("--weight", choices=("sentences", "chars"), default="sentences")
+    plot.add_argument("--dpi", type=int, default=150)
+    plot.add_argument("--model", metavar="DIR", help="model directory (default: bundled)")
+    plot.set_defaults(run=_command_plot)
 
     train = commands.add_parser(
         "train",
@@ -533,16 +606,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")
-    try:
-        status: int = args.run(args, out)
-        out.flush()
-    except (PolicyTextError, CommandError) as error:
-        print(f"{_PROG}: error: {error}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    with warnings.catch_warnings():
+        # On Ctrl-C with --jobs N, joblib warns that it cancelled the workers' tasks,
+        # which is what was asked for.
+        warnings.filterwarnings("ignore", _JOBLIB_CANCELLED, UserWarning)
+        try:
+            status: int = args.run(args, out)
+            out.flush()
+        except (PolicyTextError, CommandError) as error:
+            print(f"{_PROG}: error: {error}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:
+            return 1
+        except KeyboardInterrupt:
+            return 130
     return status
 
 

@@ -34,8 +34,44 @@ def test_nothing_to_classify_gives_none(text: str) -> None:
     assert policytext.rank([text]) == [[]]
 
 
-def test_non_chinese_and_very_long_text_get_a_domain() -> None:
-    labels = policytext.classify(["Hello world", "推进乡村振兴。" * 2000])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deepen the reform of the medical and health care system.",
+        "The 十四五 plan sets targets for the digital economy.",
+        "日本の経済政策について",
+        "大",
+        "A1",
+    ],
+)
+def test_text_without_enough_chinese_gets_no_domain(text: str) -> None:
+    assert policytext.classify([text, SENTENCES[0]]) == [None, "rural"]
+    assert policytext.rank([text]) == [[]]
+    result = policytext.classify_document(f"{SENTENCES[0]}\n{text}")
+    assert [s.label for s in result.sentences] == ["rural", None]
+    with pytest.raises(policytext.InvalidInputError, match="nothing to classify"):
+        policytext.explain(text)
+
+
+def test_traditional_chinese_is_classified_and_tokenized_as_simplified() -> None:
+    pairs = [
+        ("深化醫藥衛生體制改革。", "深化医药卫生体制改革。"),
+        ("加快發展新質生產力，推進「一網通辦」。", "加快发展新质生产力，推进「一网通办」。"),
+        ("全面推進鄉村振興，穩定糧食生產。", "全面推进乡村振兴，稳定粮食生产。"),
+    ]
+    traditional, simple = [list(column) for column in zip(*pairs, strict=True)]
+    assert policytext.classify(traditional) == policytext.classify(simple)
+    ranked = policytext.rank(traditional + simple, k=1)
+    assert [r[0].score for r in ranked[:3]] == pytest.approx([r[0].score for r in ranked[3:]])
+    for old, new in pairs:
+        tokens = policytext.tokenize(old)
+        assert "".join(tokens) == old  # lossless, in the text's own characters
+        assert [len(t) for t in tokens] == [len(t) for t in policytext.tokenize(new)]
+    assert "新質生產力" in policytext.tokenize(pairs[1][0])
+
+
+def test_mostly_chinese_text_with_latin_letters_and_very_long_text_get_a_domain() -> None:
+    labels = policytext.classify(["推进IPv6规模部署和应用。", "推进乡村振兴。" * 2000])
     assert labels[0] in CODES and labels[1] == "rural"
 
 
@@ -54,7 +90,8 @@ def test_input_is_not_mutated_and_any_iterable_works() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("一句话。", "Iterable over raw text documents expected, string object received."),
+        ("一句话。", "got a single str; wrap one sentence in a list"),
+        ({"一句话。": 1}, r"got a mapping \(dict\); pass its values"),
         (None, "got NoneType"),
         (b"\xe6\x94\xb9", "got bytes"),
         (["好。", None], r"sentences\[1\] must be str, got NoneType"),
@@ -220,3 +257,28 @@ def test_context_helps_a_vague_sentence_under_a_clear_heading() -> None:
     in_document = policytext.classify_document(text).sentences[-1]
     assert in_document.label == "rural"
     assert alone["rural"] < in_document.score
+
+
+def test_long_unpunctuated_text_is_featurised_in_bounded_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from policytext import _api
+    from policytext._sentences import MAX_SENTENCE_LENGTH
+
+    text = "推进乡村振兴发展数字经济建设现代化产业体系" * 3000  # 63,000 characters, one line
+    whole = policytext.classify_document(text)
+    model = policytext.load_model()
+    calls: list[int] = []
+    original = type(model).predict_proba
+
+    def recording(self, sentences):  # type: ignore[no-untyped-def]
+        calls.append(sum(map(len, sentences)))
+        return original(self, sentences)
+
+    monkeypatch.setattr(type(model), "predict_proba", recording)
+    monkeypatch.setattr(_api, "_CHUNK_CHARS", 10_000)
+    batched = policytext.classify_document(text, model=model)
+    assert [s.label for s in batched.sentences] == [s.label for s in whole.sentences]
+    assert [s.score for s in batched.sentences] == pytest.approx([s.score for s in whole.sentences])
+    assert len(calls) > 1 and max(calls) <= 10_000 + 2 * MAX_SENTENCE_LENGTH
+    assert all(len(s.text) <= MAX_SENTENCE_LENGTH for s in whole.sentences)

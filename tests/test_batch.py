@@ -100,11 +100,48 @@ def test_datasets_get_domain_columns() -> None:
     assert list(two["domain"]) == list(labelled["domain"])
 
 
+def test_data_frames_and_dataset_dicts_get_domain_columns() -> None:
+    datasets = pytest.importorskip("datasets")
+    pandas = pytest.importorskip("pandas")
+    sentences = ["全面推进乡村振兴。", "", "深化医药卫生体制改革。"]
+    frame = pandas.DataFrame({"text": sentences, "year": [2024, 2025, 2026]}, index=[7, 8, 9])
+    labelled = policytext.classify_dataset(frame)
+    assert labelled["domain"].tolist() == policytext.classify(sentences)
+    assert labelled.index.tolist() == [7, 8, 9] and labelled["year"].tolist() == [2024, 2025, 2026]
+    assert list(frame.columns) == ["text", "year"]  # the caller's frame is not changed
+    splits = datasets.DatasetDict(
+        {"train": datasets.Dataset.from_dict({"text": sentences}),
+         "test": datasets.Dataset.from_dict({"text": sentences[::-1]})}
+    )  # fmt: skip
+    both = policytext.classify_dataset(splits, batch_size=2)
+    assert list(both["train"]["domain"]) == policytext.classify(sentences)
+    assert list(both["test"]["domain"]) == policytext.classify(sentences[::-1])
+    with pytest.raises(InvalidInputError, match="split 'test' of the dataset has no column 'body'"):
+        policytext.classify_dataset(
+            datasets.DatasetDict(
+                {"train": datasets.Dataset.from_dict({"body": ["好。"]}),
+                 "test": datasets.Dataset.from_dict({"text": ["好。"]})}
+            ),
+            "body",
+        )  # fmt: skip
+
+
+def test_a_bad_value_is_reported_by_its_row_in_the_dataset() -> None:
+    datasets = pytest.importorskip("datasets")
+    pandas = pytest.importorskip("pandas")
+    values: list[str | None] = ["推进乡村振兴。"] * 12
+    values[7] = None
+    with pytest.raises(InvalidInputError, match="column 'text', row 7: must be str, got NoneType"):
+        policytext.classify_dataset(datasets.Dataset.from_dict({"text": values}), batch_size=5)
+    with pytest.raises(InvalidInputError, match="row 7: must be str, got"):  # NaN in pandas
+        policytext.classify_dataset(pandas.DataFrame({"text": values}))
+
+
 def test_datasets_arguments_are_checked() -> None:
     datasets = pytest.importorskip("datasets")
     with pytest.raises(InvalidInputError, match="no column 'body'"):
         policytext.classify_dataset(datasets.Dataset.from_dict({"text": ["好。"]}), "body")
-    with pytest.raises(InvalidInputError, match="got list"):
+    with pytest.raises(InvalidInputError, match="or a pandas DataFrame, got list"):
         policytext.classify_dataset(["好。"])
     table = datasets.Dataset.from_dict({"text": ["好。"]})
     with pytest.raises(InvalidInputError, match="column must be str, got int"):

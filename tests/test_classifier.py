@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,51 @@ def test_follows_scikit_learn_conventions(model: PolicyClassifier) -> None:
         copy.set_params(gamma=1)
     assert repr(PolicyClassifier(C=2.0)) == "PolicyClassifier(C=2.0)"
     assert PolicyClassifier().get_params()["C"] == 0.2
+
+
+def test_works_in_scikit_learn_model_selection() -> None:
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    estimator = PolicyClassifier(calibration_folds=2, min_df=1)
+    assert is_classifier(estimator)
+    search = GridSearchCV(estimator, {"C": [0.05, 1.0]}, cv=3).fit(SENTENCES * 3, LABELS * 3)
+    assert search.best_params_["C"] in (0.05, 1.0)
+    assert search.predict(["建设数字中国。"]).tolist() == ["digital"]
+    scores = cross_val_score(estimator, SENTENCES * 3, LABELS * 3, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.5
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_estimator_cloneable",
+        "check_estimator_repr",
+        "check_get_params_invariance",
+        "check_no_attributes_set_in_init",
+        "check_parameters_default_constructible",
+        "check_set_params",
+        "check_do_not_raise_errors_in_init_or_set_params",
+    ],
+)
+def test_passes_scikit_learn_estimator_checks(check: str) -> None:
+    # check_estimator runs these and skips the rest, which feed numeric arrays:
+    # this estimator's input is a list of strings (its tags say so).
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("PolicyClassifier", PolicyClassifier())
+
+
+def test_predicting_imports_no_scikit_learn(model: PolicyClassifier, tmp_path: Path) -> None:
+    directory = model.save(tmp_path / "m")
+    code = (
+        "import sys; from policytext import PolicyClassifier; "
+        f"PolicyClassifier.load({str(directory)!r}).predict_proba(['发展数字经济。']); "
+        "print('sklearn' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_binary_problems_work() -> None:
@@ -147,7 +194,8 @@ def test_calibrate_sets_the_temperature_from_held_out_scores(model: PolicyClassi
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("一句话。", "Iterable over raw text documents expected, string object received."),
+        ("一句话。", "got a single str; wrap one sentence in a list"),
+        ({"一句话。": 1}, r"got a mapping \(dict\); pass its values"),
         (None, "sentences must be a list of str, got NoneType"),
         (b"abc", "sentences must be a list of str, got bytes"),
         (["好。", 3], r"sentences\[1\] must be str, got int"),

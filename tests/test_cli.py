@@ -62,20 +62,41 @@ def test_info_reports_backend_and_vocabulary() -> None:
 
 
 def test_bad_files_are_reported_and_good_ones_still_processed(tmp_path: Path) -> None:
-    good = tmp_path / "good.txt"
-    good.write_text("稳增长。保就业。", encoding="utf-8")
-    gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("稳增长。".encode("gbk"))
-    result = run(["split", str(tmp_path / "missing.txt"), str(tmp_path), str(gbk), str(good)])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "good.txt").write_text("稳增长。保就业。", encoding="utf-8")
+    (folder / "gbk.txt").write_bytes("稳增长。".encode("gbk"))
+    result = run(["split", str(tmp_path / "missing.txt"), str(folder)])
     assert result.returncode == 1
     assert result.stdout.decode("utf-8").splitlines() == ["稳增长。", "保就业。"]
     errors = result.stderr.decode("utf-8").splitlines()
-    assert len(errors) == 3
+    assert len(errors) == 2
     assert "missing.txt: No such file or directory" in errors[0]
-    assert "is a directory" in errors[1]
-    assert "gbk.txt: not utf-8" in errors[2]
+    assert "gbk.txt: not utf-8" in errors[1]
     assert all(line.startswith("policytext: error: ") for line in errors)
     assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["tokenize", "split", "classify"])
+def test_every_command_reads_the_same_inputs(tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "A.TXT").write_text("全面推进乡村振兴。", encoding="utf-8")
+    (folder / "sub" / "b.JSONL").write_text(
+        '{"body": "深化医药卫生体制改革。"}\n{"body": "建设数字中国。"}\n', "utf-8"
+    )
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    (folder / "sub" / "c.docx").write_bytes(b"PK")
+    result = run([command, "--text-field", "body", str(folder)])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("utf-8")
+    for words in ("乡村振兴", "医药卫生", "数字中国"):
+        assert words in out.replace(" ", "")
+    assert "body" not in out
+    assert result.stderr.decode("utf-8").splitlines()[0] == (
+        "policytext: skipped 2 files in directories that are not .txt or .jsonl "
+        f"(such as {folder / 'notes.pdf'})"
+    )  # then classify's progress bar
 
 
 def test_library_errors_become_one_line_cli_errors(tmp_path: Path) -> None:
@@ -115,6 +136,17 @@ def test_a_file_is_classified_as_it_is_read_until_a_bad_byte(
     message = f"broken.txt: not utf-8 (byte {len(good) * 3}: b'\\xff')"
     assert error.startswith("\tERROR\t\t") and message in error
     assert message in captured.err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "wide.txt"
+    mark = "\ufeff" if encoding.endswith("-be") else ""  # the others write their own
+    path.write_bytes((mark + "稳增长。促改革。").encode(encoding))
+    result = run(["split", str(path)])
+    assert (result.returncode, result.stdout.decode()) == (0, "稳增长。\n促改革。\n")
 
 
 def test_gbk_files_are_read_with_an_encoding(tmp_path: Path) -> None:
@@ -170,7 +202,8 @@ def test_every_command_is_documented_in_readme_or_docs() -> None:
 def test_classify_prints_tsv_per_sentence() -> None:
     result = run(["classify", str(REPO / "examples" / "sample_report.txt")])
     assert result.returncode == 0, result.stderr
-    rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()]
+    header, *rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()]
+    assert header == ["doc", "index", "label", "score", "text"]
     assert len(rows) == len(policytext.split_sentences(SAMPLE.read_text("utf-8")))
     assert all(len(row) == 5 for row in rows)
     assert rows[0][1] == "0" and float(rows[0][3]) <= 1.0
@@ -247,6 +280,7 @@ def test_classify_walks_directories_and_reads_json_lines(
     captured = capsys.readouterr()
     rows = [line.split("\t")[:3] for line in captured.out.splitlines()]
     assert rows == [
+        ["doc", "index", "label"],
         [str(tmp_path / "reports" / "a.txt"), "0", "rural"],
         [f"{letters}:1", "0", "health"],
         [f"{letters}:2", "", "ERROR"],
@@ -366,3 +400,239 @@ def test_the_progress_bar_counts_bytes_with_a_rate_and_an_eta(
     done = re.search(r"classify: 100%\|.*\| ([\d.]+)k/([\d.]+)k \[\d\d:\d\d<\d\d:\d\d, .*B/s", bar)
     assert done, bar
     assert done[1] == done[2] == f"{size / 1024:.2f}"
+
+
+@pytest.mark.parametrize("resume", [[], ["--resume"]])
+def test_output_inside_an_input_directory_is_never_read(reports: Path, resume: list[str]) -> None:
+    output = reports / "out.jsonl"
+    args = ["classify", "--format", "jsonl", str(reports), "-o", str(output)]
+    first = run(args)
+    assert first.returncode == 0, first.stderr
+    written = output.read_bytes()
+    again = subprocess.run(
+        [sys.executable, "-m", "policytext", *args, *resume], capture_output=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert output.read_bytes() == written
+    assert str(output) not in {json.loads(line)["doc"] for line in written.splitlines()}
+
+
+def test_output_named_as_an_input_is_refused(
+    reports: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = reports / "a.txt"
+    before = output.read_bytes()
+    assert main(["classify", str(output), "-o", str(output)]) == 1
+    assert f"{output} is both an input and the --output" in capsys.readouterr().err
+    assert output.read_bytes() == before
+
+
+def test_parquet_without_pyarrow_fails_before_any_work(
+    reports: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import policytext._batch
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    monkeypatch.setattr(policytext._batch, "iter_classified", None)  # any work would fail
+    table = tmp_path / "out.parquet"
+    assert main(["classify", "--format", "parquet", str(reports), "-o", str(table)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs pyarrow" in err and "policytext[parquet]" in err
+    assert not table.exists()
+
+
+def test_output_in_a_missing_directory_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run(["classify", str(SAMPLE), "-o", str(tmp_path / "nowhere" / "out.tsv")])
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        f"policytext: error: --output: directory {tmp_path / 'nowhere'} does not exist\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ([], ["--format", "jsonl"]),
+        (["--format", "jsonl"], []),
+        ([], ["--document"]),
+        (["--document"], []),
+        (["--format", "jsonl"], ["--format", "jsonl", "--document"]),
+        (["--format", "jsonl", "--document"], ["--format", "jsonl"]),
+    ],
+)
+def test_resume_refuses_output_of_another_kind(
+    reports: Path,
+    tmp_path: Path,
+    first: list[str],
+    second: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    output = tmp_path / "out"
+    assert main(["classify", *first, str(reports), "-o", str(output)]) == 0
+    written = output.read_bytes()
+    capsys.readouterr()
+    assert main(["classify", *second, str(reports), "-o", str(output), "--resume"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--resume: {output}, line 1, is not" in err
+    assert output.read_bytes() == written
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "jsonl", "parquet"])
+def test_document_output_has_a_row_for_every_document(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_empty.txt").write_text("", encoding="utf-8")
+    (folder / "b_nothing.txt").write_text("1. 2024\n", encoding="utf-8")
+    (folder / "c_rural.txt").write_text("全面推进乡村振兴。稳定粮食生产。", encoding="utf-8")
+    (folder / "d.jsonl").write_text('{"text": ""}\n{"text": "建设健康中国。"}\n', "utf-8")
+    out = tmp_path / f"docs.{fmt}"
+    assert main(["classify", "--document", "--format", fmt, str(folder), "-o", str(out)]) == 0
+    names = ["a_empty.txt", "b_nothing.txt", "c_rural.txt", "d.jsonl:1", "d.jsonl:2"]
+    if fmt == "tsv":
+        rows = [line.split("\t") for line in out.read_text("utf-8").splitlines()]
+        assert rows == [
+            ["doc", "label", "n_sentences", "shares"],
+            [str(folder / names[0]), "", "0", ""],
+            [str(folder / names[1]), "", "0", ""],
+            [str(folder / names[2]), "rural", "2", "rural:1.000"],
+            [str(folder / names[3]), "", "0", ""],
+            [str(folder / names[4]), "health", "1", "health:1.000"],
+        ]
+        return
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    else:
+        rows = pytest.importorskip("pyarrow.parquet").read_table(out).to_pylist()
+    assert [row["doc"] for row in rows] == [str(folder / name) for name in names]
+    assert [row["label"] for row in rows] == [None, None, "rural", None, "health"]
+    assert [row["n_sentences"] for row in rows] == [0, 0, 2, 0, 1]
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    path = tmp_path / "reports.jsonl"
+    lines = [
+        {
+            "id": "gd-2024",
+            "year": 2024,
+            "region": "广东",
+            "text": "全面推进乡村振兴。稳定粮食生产。",
+        },
+        {"id": "js-2025", "year": 2025, "region": "江苏", "text": "深化医药卫生体制改革。"},
+    ]
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    return path
+
+
+def test_rows_carry_the_records_ids_and_kept_fields(records: Path, tmp_path: Path) -> None:
+    options = ["--id-field", "id", "--keep-field", "year", "--keep-field", "region"]
+    out = tmp_path / "docs.jsonl"
+    assert main(["classify", "--document", "--format", "jsonl", *options, str(records),
+                 "-o", str(out)]) == 0  # fmt: skip
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [(r["doc"], r["year"], r["region"], r["label"], r["n_sentences"]) for r in rows] == [
+        ("gd-2024", 2024, "广东", "rural", 2),
+        ("js-2025", 2025, "江苏", "health", 1),
+    ]
+    table = tmp_path / "sentences.tsv"
+    assert main(["classify", *options, str(records), "-o", str(table)]) == 0
+    header, *lines = [line.split("\t") for line in table.read_text("utf-8").splitlines()]
+    assert header == ["doc", "year", "region", "index", "label", "score", "text"]
+    assert [line[:5] for line in lines] == [
+        ["gd-2024", "2024", "广东", "0", "rural"],
+        ["gd-2024", "2024", "广东", "1", "rural"],
+        ["js-2025", "2025", "江苏", "0", "health"],
+    ]
+
+
+def test_a_record_without_its_id_gets_an_error_record(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        '{"text": "全面推进乡村振兴。"}\n{"id": 7, "text": "建设数字中国。"}\n', "utf-8"
+    )
+    result = run(["classify", "--format", "jsonl", "--id-field", "id", str(path)])
+    assert result.returncode == 1
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert rows[0] == {"doc": f"{path}:1", "error": f"{path}:1: no id field 'id'"}
+    assert rows[1]["doc"] == "7" and rows[1]["label"] == "digital"
+
+
+def test_csv_output_reads_back_with_the_csv_module(records: Path, tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "with, comma.jsonl"
+    path.write_bytes(records.read_bytes())
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--format", "csv", "--keep-field", "region", str(path),
+                 "-o", str(out)]) == 0  # fmt: skip
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["doc"], r["region"], r["label"]) for r in rows] == [
+        (f"{path}:1", "广东", "rural"),
+        (f"{path}:1", "广东", "rural"),
+        (f"{path}:2", "江苏", "health"),
+    ]
+    cut = tmp_path / "cut.csv"
+    data = out.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    assert main(["classify", "--format", "csv", "--keep-field", "region", str(path),
+                 "-o", str(cut), "--resume"]) == 0  # fmt: skip
+    assert cut.read_bytes() == data
+
+
+def test_resume_refuses_an_output_with_other_fields(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.tsv"
+    assert main(["classify", "--keep-field", "year", str(records), "-o", str(out)]) == 0
+    written = out.read_bytes()
+    assert main(["classify", "--keep-field", "region", str(records), "-o", str(out),
+                 "--resume"]) == 1  # fmt: skip
+    assert out.read_bytes() == written
+
+
+def test_quiet_prints_no_progress_bar_or_notices(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("全面推进乡村振兴。", encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"%PDF")
+    loud = run(["classify", str(folder)])
+    quiet = run(["classify", "--quiet", str(folder)])
+    assert b"skipped 1 file" in loud.stderr and b"classify:" in loud.stderr
+    assert (quiet.returncode, quiet.stderr) == (0, b"")
+    assert quiet.stdout == loud.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_cleanly_with_status_130(tmp_path: Path, jobs: str) -> None:
+    import os
+    import select
+    import signal
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8") * 20
+    for number in range(200):
+        (folder / f"{number:03}.txt").write_text(text, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policytext", "classify", "--jobs", jobs, str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, as a terminal's job
+    )
+    assert process.stderr is not None
+    seen, deadline = b"", time.monotonic() + 60
+    while b"sentences]" not in seen and time.monotonic() < deadline:  # the bar is moving
+        if select.select([process.stderr], [], [], 1.0)[0]:
+            seen += os.read(process.stderr.fileno(), 65536)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+    rest = process.communicate(timeout=60)[1]
+    err = (seen + rest).decode("utf-8", "replace")
+    assert process.returncode == 130
+    assert err.endswith("\n")  # the progress line is finished
+    assert "Traceback" not in err and "joblib" not in err.lower() and "Warning" not in err

@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policytext import InvalidInputError, split_sentences
-from policytext._sentences import sentence_spans
+from policytext._sentences import MAX_SENTENCE_LENGTH, sentence_spans
 
 
 def test_splits_on_terminators_and_line_breaks() -> None:
@@ -137,3 +137,18 @@ def test_dev_gold_sentences_are_found_whole(shared_dir) -> None:  # type: ignore
     compact = {re.sub(r"\s", "", sentence) for sentence in sentences}
     found = sum(re.sub(r"\s", "", text) in compact for text in gold)
     assert found / len(gold) >= 0.98
+
+
+def test_over_long_units_are_cut_near_the_limit() -> None:
+    limit = MAX_SENTENCE_LENGTH
+    bare = "加快发展新质生产力" * 1200  # 10,800 characters, no punctuation at all
+    pieces = split_sentences(bare)
+    assert [len(p) for p in pieces] == [limit, limit, len(bare) - 2 * limit]
+    assert "".join(pieces) == bare
+    clauses = "推进改革开放，" * 1500
+    pieces = split_sentences(clauses)
+    assert "".join(pieces) == clauses
+    assert all(p.endswith("，") for p in pieces)
+    assert all(limit // 2 < len(p) <= limit for p in pieces[:-1])
+    long_sentence = "坚持稳中求进" * 800 + "。"  # 4,801 characters: kept whole
+    assert split_sentences(long_sentence) == [long_sentence]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import policytext._structure
 from policytext._structure import document_structure, heading_level, iter_structure
 
 TEXT = """政府工作报告
@@ -66,3 +68,19 @@ def test_structure_of_pieces_equals_structure_of_the_whole(text: str, cuts: list
     assert list(iter_structure(pieces)) == document_structure(text)
     for sentence in iter_structure(pieces):
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_line_longer_than_a_piece_keeps_its_paragraph_and_offsets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(policytext._structure, "_MAX_LINE_PIECE", 8)
+    text = "一、主要任务\n推进乡村振兴。抓好粮食生产。稳定种植面积。\n发展数字经济。"
+    sentences = document_structure(text)
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert len(sentence.text) <= 8
+    assert "".join(s.text for s in sentences) == text.replace("\n", "")
+    body = [s for s in sentences if s.start >= 7 and s.end <= text.index("\n发展")]
+    assert {s.paragraph for s in body} == {1}
+    assert {s.lead for s in body[1:]} == {body[0].text}
+    assert sentences[-1].paragraph == 2 and sentences[-1].headings == ("一、主要任务",)

@@ -135,10 +135,11 @@ def test_bad_input_raises_typed_error(value: object, message: str) -> None:
         ({"vocabulary": 3.5}, "vocabulary must be"),
     ],
 )
-def test_bad_parameters_raise_on_first_use(kwargs: dict[str, object], message: str) -> None:
-    tokenizer = PolicyTokenizer(**kwargs)  # type: ignore[arg-type]
+def test_bad_parameters_raise_when_the_tokenizer_is_made(
+    kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(InvalidInputError, match=message):
-        tokenizer.tokenize("改革")
+        PolicyTokenizer(**kwargs)  # type: ignore[arg-type]
 
 
 def test_missing_vocabulary_file_raises_model_load_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

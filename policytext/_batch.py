@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
@@ -213,6 +214,12 @@ def _stream_work(work: _Work, encoding: str, model: PolicyClassifier) -> Iterato
         yield Unreadable(work.doc, str(error))
     else:
         yield DocumentDone(work.doc)
+
+
+def ignore_interrupts() -> None:
+    """Make a worker process ignore Ctrl-C (``SIGINT``), which a terminal sends to every
+    process of the job: the parent alone stops, and stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _classify_work(work: _Work, encoding: str, model: PolicyClassifier | str) -> list[Item]:

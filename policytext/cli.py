@@ -166,6 +166,7 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
         DocumentDone,
         DocumentStart,
         FileDone,
+        ignore_interrupts,
         input_files,
         iter_classified,
     )
@@ -212,6 +213,10 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     )
     errors: list[str] = []
     with contextlib.ExitStack() as stack:
+        if args.jobs != 1:  # workers leave Ctrl-C to this process, which stops them
+            from joblib import parallel_config
+
+            stack.enter_context(parallel_config(backend="loky", initializer=ignore_interrupts))
         bar = None
         if not args.quiet and (
             len(files) >= _PROGRESS_FROM or any(Path(path).is_dir() for path in paths)

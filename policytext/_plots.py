@@ -23,6 +23,10 @@ from ._palette import DOMAIN_COLOURS
 __all__ = ["plot_shares"]
 
 _KINDS = ("area", "line")
+_CHINESE_FONTS = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei", "Arial Unicode MS",
+)  # fmt: skip
 
 
 def _pyplot() -> Any:
@@ -69,7 +73,19 @@ def plot_shares(
         ax = _axes(ax)
         _bars(ax, rows, prefix, codes, names)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    families = ["DejaVu Sans", *chinese_fonts()]  # Chinese names in labels, where a font has them
+    ax.tick_params(labelfontfamily=families)
+    for text in (ax.xaxis.label, ax.yaxis.label, ax.title):
+        text.set_fontfamily(families)
     return ax
+
+
+def chinese_fonts() -> list[str]:
+    """The fonts with Chinese glyphs that matplotlib knows here, in order of preference."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return [name for name in _CHINESE_FONTS if name in known]
 
 
 def _axes(ax: Any) -> Any:

@@ -85,3 +85,18 @@ def test_plot_command_writes_an_image(tmp_path: Path) -> None:
     assert main(["plot", str(path), "--id-field", "id", "-o", str(bars)]) == 0
     assert "<svg" in bars.read_text("utf-8")
     assert main(["plot", str(path), "--by", "region", "-o", str(image)]) == 1
+
+
+def test_labels_fall_back_to_a_font_with_chinese_glyphs(
+    frame, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from matplotlib import font_manager
+
+    from policytext import _plots
+
+    monkeypatch.setattr(_plots, "_CHINESE_FONTS", ("DejaVu Serif", "No Such Font"))
+    assert _plots.chinese_fonts() == ["DejaVu Serif"]  # the ones matplotlib has, in order
+    axes = policytext.plot_shares(frame.assign(name=["甲", "乙", "丙", "丁"]), label="name")
+    family = axes.get_yticklabels()[0].get_fontfamily()
+    assert family == ["DejaVu Sans", "DejaVu Serif"]
+    assert font_manager.findfont("DejaVu Serif")  # a real font, so the list is usable

@@ -6,10 +6,8 @@ Needs pandas (the ``[pandas]`` extra), imported only when a table is asked for.
 >>> records = [{"doc_id": "a", "year": 2024, "text": "全面推进乡村振兴。稳定粮食生产。"},
 ...            {"doc_id": "b", "year": 2025, "text": "深化医药卫生体制改革。"}]
 >>> frame = policytext.profile(policytext.classify_documents(records), records)
->>> frame[["doc_id", "year", "label", "n_sentences", "share_rural", "share_health"]]
-  doc_id  year   label  n_sentences  share_rural  share_health
-0      a  2024   rural            2          1.0           0.0
-1      b  2025  health            1          0.0           1.0
+>>> frame["label"].tolist(), frame["n_sentences"].tolist(), frame["share_rural"].tolist()
+(['rural', 'health'], [2, 1], [1.0, 0.0])
 """
 
 from __future__ import annotations
@@ -141,10 +139,8 @@ def shares_by(frame: Any, by: str, *, weight: str = "sentences") -> Any:
     >>> records = [{"year": 2024, "text": "全面推进乡村振兴。稳定粮食生产。"},
     ...            {"year": 2024, "text": "深化医药卫生体制改革。"}]
     >>> table = shares_by(profile(policytext.classify_documents(records), records), "year")
-    >>> table[["rural", "health"]].round(3)
-          rural  health
-    year
-    2024  0.667   0.333
+    >>> table.loc[2024, ["rural", "health"]].round(3).tolist()
+    [0.667, 0.333]
     """
     prefix, count = weight_columns(frame, weight)
     columns = [prefix + code for code in _CODES]

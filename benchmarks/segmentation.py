@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from common import cold_start_seconds, plain_jieba, read_jsonl, timed
+from common import QUICK_DOCUMENT_SHARE, cold_start_seconds, plain_jieba, read_jsonl, timed
 
 from policytext import PolicyTokenizer
 
@@ -152,6 +152,27 @@ def term_integrity(
     return {"integrity": kept / total, "occurrences": total, "kept": kept, "most_missed": worst}
 
 
+def quoted_term_damage(
+    texts: Sequence[str],
+    with_rule: Tokenize | None = None,
+    without: Tokenize | None = None,
+) -> dict[str, Any]:
+    """Places where the quoted-term rule cuts a word: a token boundary of the policy
+    tokenizer (``with_rule``) that falls inside a token of the same tokenizer without
+    the rule (``without``)."""
+    with_rule = with_rule or PolicyTokenizer().tokenize
+    without = without or PolicyTokenizer(learn_quoted_terms=False).tokenize
+    places, examples = 0, []
+    for text in texts:
+        kept = {end for _, end in token_spans(text, without(text))}
+        for _, end in token_spans(text, with_rule(text)):
+            if end not in kept:
+                places += 1
+                if len(examples) < 5:
+                    examples.append(text[max(0, end - 8) : end + 8])
+    return {"documents": len(texts), "places": places, "examples": examples}
+
+
 def sighan_f1(tokenize: Tokenize, lines: Sequence[str]) -> dict[str, float]:
     """Word precision, recall and F1 against SIGHAN gold lines (space-separated words)."""
     gold_words = predicted_words = correct = 0
@@ -250,7 +271,10 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
             f"import policytext; policytext.tokenize({sample!r})", runs
         ),
     }
+    training = [doc["text"] for doc in read_jsonl(data_dir / "corpus" / "documents.jsonl")]
+    damage = quoted_term_damage(dev_texts + training[:: QUICK_DOCUMENT_SHARE if quick else 1])
     return {
+        "quoted_term_damage": damage,
         "sighan_lines": {name: len(lines) for name, lines in gold.items()},
         "dev_documents": len(dev_texts),
         "dev_chars": sum(map(len, dev_texts)),

@@ -27,6 +27,22 @@ def test_term_occurrences_leave_out_terms_nested_in_longer_ones() -> None:
     assert segmentation.term_occurrences(text, ["新质生产力", "生产力"]) == [(0, 5), (6, 9)]
 
 
+def test_quoted_term_damage_counts_cuts_inside_words_of_the_plain_segmentation() -> None:
+    text = "增强产业链供应链主导力"
+    plain = ["增强", "产业链", "供应链", "主导力"]
+    forced = ["增强", "产业链", "供应", "链主", "导力"]
+    damage = segmentation.quoted_term_damage(
+        [text], with_rule=lambda _: forced, without=lambda _: plain
+    )
+    assert damage["places"] == 2 and damage["documents"] == 1  # after 供应 and after 链主
+    merged = segmentation.quoted_term_damage(
+        [text],
+        with_rule=lambda _: ["增强", "产业链供应链", "主导力"],
+        without=lambda _: plain,
+    )
+    assert merged["places"] == 0  # joining words cuts none
+
+
 def test_term_integrity_counts_terms_kept_as_one_token() -> None:
     texts = ["发展新质生产力", "新质生产力"]
     result = segmentation.term_integrity(

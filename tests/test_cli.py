@@ -635,4 +635,5 @@ def test_ctrl_c_stops_cleanly_with_status_130(tmp_path: Path, jobs: str) -> None
     err = (seen + rest).decode("utf-8", "replace")
     assert process.returncode == 130
     assert err.endswith("\n")  # the progress line is finished
-    assert "Traceback" not in err and "joblib" not in err.lower() and "Warning" not in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err  # workers ignore Ctrl-C
+    assert "tasks which were still being processed" not in err  # joblib's warning is quiet

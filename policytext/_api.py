@@ -289,11 +289,15 @@ def classify_document(text: str, *, model: PolicyClassifier | None = None) -> Do
     Sentences come from :func:`policytext.split_sentences`.
     """
     text = check_text(text)
+    return document_result(list(classify_pieces([text], model=model)))
+
+
+def document_result(sentences: list[SentenceResult]) -> DocumentResult:
+    """The :class:`DocumentResult` of a document's classified ``sentences``, in order."""
     tally = DocumentTally()
-    results = list(classify_pieces([text], model=model))
-    for result in results:
-        tally.count(result.label, result.score)
-    return DocumentResult(results, tally.label(), tally.shares())
+    for sentence in sentences:
+        tally.count(sentence.label, sentence.score)
+    return DocumentResult(sentences, tally.label(), tally.shares())
 
 
 def classify_pieces(

@@ -192,8 +192,9 @@ def _parquet_schema(layout: Layout) -> Any:
     return pa.schema([("doc", pa.string()), *kept, *own, ("error", pa.string())])
 
 
-def check_output(output: Path, fmt: str) -> None:
-    """Fail before any work on an output that cannot be written."""
+def check_output(output: Path, fmt: str | None = None) -> None:
+    """Fail before any work on an output that cannot be written (in ``fmt``, one of
+    ``FORMATS``, if given)."""
     if not output.parent.is_dir():
         raise OutputError(f"--output: directory {output.parent} does not exist")
     if output.is_dir():

@@ -26,19 +26,17 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from ._discovery import build_vocabulary
 from ._errors import PolicyTextError
+from ._output import FORMATS, check_output
 from ._reading import check_encoding
 from ._segmenters import BACKENDS
 from ._sentences import split_sentences
 from ._tokenizer import PolicyTokenizer
 from ._version import __version__
 from ._vocabulary import format_vocabulary
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["main"]
 
@@ -174,7 +172,6 @@ def _command_classify(args: argparse.Namespace, out: TextIO) -> int:
     from ._output import (
         Layout,
         RowWriter,
-        check_output,
         document_row,
         done_documents,
         error_row,
@@ -283,13 +280,15 @@ def _command_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.output is None:
         out.write(page)
     else:
-        _output_file(args.output).write_text(page, encoding="utf-8")
+        target = Path(args.output)
+        check_output(target)
+        target.write_text(page, encoding="utf-8")
         print(f"{_PROG}: wrote {args.output}", file=sys.stderr)
     return 0
 
 
 def _command_plot(args: argparse.Namespace, out: TextIO) -> int:
-    from ._api import DocumentResult, DocumentTally, SentenceResult
+    from ._api import SentenceResult, document_result
     from ._batch import (
         ClassifiedSentence,
         DocumentDone,
@@ -303,7 +302,8 @@ def _command_plot(args: argparse.Namespace, out: TextIO) -> int:
     from ._plots import plot_shares
 
     model = model_at(args.model)
-    target = _output_file(args.output)
+    target = Path(args.output)
+    check_output(target)
     keep = [args.by] if args.by else []
     items = iter_classified(
         input_files(args.files or ["-"]),
@@ -322,11 +322,7 @@ def _command_plot(args: argparse.Namespace, out: TextIO) -> int:
         elif isinstance(item, ClassifiedSentence):
             sentences.append(SentenceResult(item.index, item.text, item.label, item.score, ""))
         elif isinstance(item, DocumentDone):
-            tally = DocumentTally()
-            for sentence in sentences:
-                tally.count(sentence.label, sentence.score)
-            result = DocumentResult(sentences, tally.label(), tally.shares())
-            rows.append(profile_row(result, {"doc": item.doc, **kept}))
+            rows.append(profile_row(document_result(sentences), {"doc": item.doc, **kept}))
         elif isinstance(item, Unreadable):
             errors.append(item.error)
     for error in errors:
@@ -340,14 +336,6 @@ def _command_plot(args: argparse.Namespace, out: TextIO) -> int:
     axes.figure.savefig(target, dpi=args.dpi)
     print(f"{_PROG}: wrote {target}", file=sys.stderr)
     return 1 if errors else 0
-
-
-def _output_file(name: str) -> Path:
-    """An output file whose directory exists."""
-    path = Path(name)
-    if not path.parent.is_dir():
-        raise CommandError(f"--output: directory {path.parent} does not exist")
-    return path
 
 
 def _data_dir(value: str | None) -> Path:
@@ -483,7 +471,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_inputs(classify)
     classify.add_argument(
         "--format",
-        choices=("tsv", "csv", "jsonl", "parquet"),
+        choices=FORMATS,
         default="tsv",
         help="of the output; tsv and csv start with a header line (parquet needs --output "
         "and pyarrow: the [parquet] extra)",

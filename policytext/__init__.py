@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._domains import DOMAINS, Domain
 from ._errors import InvalidInputError, ModelLoadError, PolicyTextError, UnreadableInputError
-from ._sentences import split_sentences
+from ._sentences import SentenceSpan, sentence_spans, split_sentences
 from ._tokenizer import PolicyTokenizer, tokenize
 from ._version import __version__
 
@@ -87,6 +87,7 @@ __all__ = [
     "PolicyTokenizer",
     "Prediction",
     "SentenceResult",
+    "SentenceSpan",
     "UnreadableInputError",
     "UnreadableInputWarning",
     "__version__",
@@ -102,6 +103,7 @@ __all__ = [
     "plot_shares",
     "profile",
     "rank",
+    "sentence_spans",
     "shares_by",
     "split_sentences",
     "tokenize",

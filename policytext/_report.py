@@ -17,8 +17,9 @@ from html import escape
 from ._api import DocumentResult, classify_document
 from ._classifier import PolicyClassifier
 from ._domains import DOMAINS
+from ._headings import heading_level
 from ._palette import DOMAIN_COLOURS
-from ._structure import document_structure, heading_level
+from ._structure import document_structure
 from ._validation import check_text
 
 __all__ = ["html_report"]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from typing import NamedTuple
 
 from ._validation import check_text
+from ._wrapping import unwrap, wrapped_breaks
 
-__all__ = ["MAX_SENTENCE_LENGTH", "sentence_spans", "split_sentences"]
+__all__ = ["MAX_SENTENCE_LENGTH", "SentenceSpan", "sentence_spans", "spans_of", "split_sentences"]
 
 MAX_SENTENCE_LENGTH = 5_000
 """Longer units are cut: the longest sentence of the training corpus has 4,719 characters."""
@@ -45,13 +47,24 @@ _RUN_ON_HEADING = re.compile(
 )
 
 
-def _breaks(text: str) -> Iterator[int]:
-    """Offsets just after each sentence end in ``text``."""
+class SentenceSpan(NamedTuple):
+    """A sentence and where it lies in the text it was split from."""
+
+    text: str
+    """The sentence, with the line breaks of a hard-wrapped line taken out."""
+    start: int
+    end: int
+    """``text[start:end]`` is the sentence as it stands in the original text."""
+
+
+def _breaks(text: str, wraps: Collection[int]) -> Iterator[int]:
+    """Offsets just after each sentence end in ``text``; the line breaks at
+    offsets in ``wraps`` do not end a sentence."""
     expected: list[str] = []  # closing marks of the open quotes and brackets
     index, length = 0, len(text)
     while index < length:
         char = text[index]
-        if char == "\n":
+        if char == "\n" and index not in wraps:
             expected.clear()  # a paragraph ends whatever marks were left open
             yield index + 1
         elif char == '"':  # a straight quote opens or closes
@@ -85,14 +98,26 @@ def _breaks(text: str) -> Iterator[int]:
         index += 1
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of each sentence of ``text``, whitespace trimmed.
+def sentence_spans(text: str) -> list[SentenceSpan]:
+    """The sentences of ``text`` (as :func:`split_sentences`) with their offsets.
 
     >>> sentence_spans("  稳增长。 保就业。")
-    [(2, 6), (7, 11)]
+    [SentenceSpan(text='稳增长。', start=2, end=6), SentenceSpan(text='保就业。', start=7, end=11)]
+    >>> text = "推进数字技术与实体经济深度融合，\\n加快建设数字中国。"
+    >>> [(s.text, s.end - s.start) for s in sentence_spans(text)]
+    [('推进数字技术与实体经济深度融合，加快建设数字中国。', 26)]
     """
     text = check_text(text)
-    cuts = {0, len(text), *_breaks(text)}
+    return [
+        SentenceSpan(unwrap(text[start:end]), start, end)
+        for start, end in spans_of(text, wrapped_breaks(text))
+    ]
+
+
+def spans_of(text: str, wraps: Collection[int]) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of each sentence of ``text``, whitespace trimmed,
+    where the line breaks at the offsets in ``wraps`` are hard wraps."""
+    cuts = {0, len(text), *_breaks(text, wraps)}
     for match in _RUN_ON_HEADING.finditer(text):
         cuts.update(match.span())
     ordered = sorted(cuts)
@@ -126,10 +151,15 @@ def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences and headings, in order.
 
     - A sentence ends at 。！？ (and ``!?``), after any closing quote that
-      follows, and at every line break.
-    - Headings on a line of their own (一、 （二） 第三章 1.) are units of
-      their own; a chapter or section heading followed on the same line by
-      whitespace and body text is split from it.
+      follows, and at every line break except a hard wrap: a line that ends
+      without sentence-final punctuation and runs on in the next (see
+      :mod:`policytext._wrapping`; text extracted from PDFs) is joined to
+      it, and the line break taken out (:func:`sentence_spans` gives where
+      the sentence stands in ``text``).
+    - Headings on a line of their own (一、 （二） 第三章 1., and 前言,
+      结束语, 关于外交工作, 附件2 alone on a line) are units of their own;
+      a chapter or section heading followed on the same line by whitespace
+      and body text is split from it.
     - Nothing splits inside quotes or brackets (“” 「」 （） 《》 …), on a
       semicolon, or between the parts of an enumeration (一是……二是……).
     - A unit longer than ``MAX_SENTENCE_LENGTH`` (5,000) characters, such as
@@ -138,4 +168,4 @@ def split_sentences(text: str) -> list[str]:
       is near the limit.
     - Only whitespace around sentences is dropped; ``""`` and whitespace give ``[]``.
     """
-    return [text[start:end] for start, end in sentence_spans(text)]
+    return [sentence.text for sentence in sentence_spans(text)]

@@ -12,27 +12,17 @@ this module finds them so that the classifier can use them as evidence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from ._headings import heading_level
 from ._reading import iter_lines
-from ._sentences import sentence_spans
+from ._sentences import spans_of
 from ._validation import check_text
+from ._wrapping import WrapDetector, unwrap
 
-__all__ = ["StructuredSentence", "document_structure", "heading_level", "iter_structure"]
+__all__ = ["StructuredSentence", "document_structure", "iter_structure"]
 
-_CN = "一二三四五六七八九十百零〇两"
-# Heading markers by level: parts, chapters, sections, then the numbered
-# outline of work reports (一、 （一） 1. （1）).
-_LEVELS = (
-    re.compile(rf"第[{_CN}\d]+[篇编]"),
-    re.compile(rf"第[{_CN}\d]+章|[{_CN}]+、(?![{_CN}]+、)"),
-    re.compile(rf"第[{_CN}\d]+节|[（(][{_CN}]+[）)]"),
-    re.compile(r"\d+[.．、](?!\d)"),
-    re.compile(r"[（(]\d+[）)]"),
-)
-_MAX_HEADING_LENGTH = 60
 _MAX_LINE_PIECE = 1 << 20  # characters: a longer line is read in pieces, to bound memory
 
 
@@ -59,20 +49,6 @@ class StructuredSentence(NamedTuple):
         return self.headings[-1] if self.headings else ""
 
 
-def heading_level(sentence: str) -> int | None:
-    """The outline level of a heading (0 = part), or ``None`` for a body sentence.
-
-    >>> heading_level("（三）全面推进乡村振兴"), heading_level("我们要推进乡村振兴。")
-    (2, None)
-    """
-    if len(sentence) > _MAX_HEADING_LENGTH:
-        return None
-    for level, marker in enumerate(_LEVELS):
-        if marker.match(sentence):
-            return level
-    return None
-
-
 def document_structure(text: str) -> list[StructuredSentence]:
     """Split ``text`` into sentences (as :func:`policytext.split_sentences`) with structure."""
     return list(iter_structure([check_text(text)]))
@@ -92,13 +68,14 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
     """
     open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
     index, paragraph, offset, lead, continued = 0, -1, 0, "", False
-    for line in iter_lines(pieces, max_length=_MAX_LINE_PIECE):
-        spans = sentence_spans(line)
+    for text in _paragraphs(pieces):
+        wraps = [i for i, char in enumerate(text) if char == "\n" and i < len(text) - 1]
+        spans = spans_of(text, wraps)
         if spans and not (continued and paragraph >= 0):
             paragraph += 1
             lead = ""
         for start, end in spans:
-            sentence = line[start:end]
+            sentence = unwrap(text[start:end])
             level = heading_level(sentence)
             if level is not None:
                 while open_headings and open_headings[-1][0] >= level:
@@ -118,5 +95,20 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
                 open_headings.append((level, sentence))
             if not lead:
                 lead = sentence
-        offset += len(line)
-        continued = not line.endswith("\n")  # a piece of a longer line
+        offset += len(text)
+        continued = not text.endswith("\n")  # a piece of a longer line
+
+
+def _paragraphs(pieces: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given in pieces, with each hard-wrapped line joined to
+    the next (its line break kept), and a line of over ``_MAX_LINE_PIECE``
+    characters in pieces of that size."""
+    detector = WrapDetector(_MAX_LINE_PIECE)
+    lines: list[str] = []
+    for line in iter_lines(pieces, max_length=_MAX_LINE_PIECE):
+        if lines and not (lines[-1].endswith("\n") and detector.joins(lines[-1], line)):
+            yield "".join(lines)
+            lines.clear()
+        lines.append(line)
+    if lines:
+        yield "".join(lines)

@@ -66,6 +66,7 @@ _WEIGHT_POLICY_DOCUMENT = 0.5
 _WEIGHT_DISAGREED = 0.5
 _FOLDS = 5
 _CONTEXT_C = 1.0
+_ALIGN_WINDOW = 4  # sentences ahead where a labelled line may lie inside a joined one
 
 Progress = Callable[[Iterable[Any], str], Iterable[Any]]
 
@@ -235,15 +236,22 @@ def _scores(model: PolicyClassifier, sentences: list[str], classes: np.ndarray) 
 
 def _align(structure: list[StructuredSentence], texts: list[str]) -> list[int]:
     """For each labelled text of a document, in order, the index of its sentence in
-    ``structure`` (-1 if absent): the next one with that text, else the first."""
+    ``structure`` (-1 if absent): the next one with that text, else the next one
+    that contains it (a line of a hard-wrapped sentence, labelled on its own),
+    else the first one with that text."""
     found = []
     position = 0
     for text in texts:
         ahead = next((i for i in range(position, len(structure)) if structure[i].text == text), -1)
-        if ahead < 0:
-            ahead = next((i for i, s in enumerate(structure) if s.text == text), -1)
-        else:
+        if ahead >= 0:
             position = ahead + 1
+        else:
+            near = range(position, min(position + _ALIGN_WINDOW, len(structure)))
+            ahead = next((i for i in near if text in structure[i].text), -1)
+            if ahead >= 0:
+                position = ahead  # the next line of the same sentence is in it too
+            else:
+                ahead = next((i for i, s in enumerate(structure) if s.text == text), -1)
         found.append(ahead)
     return found
 

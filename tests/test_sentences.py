@@ -6,8 +6,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from policytext import InvalidInputError, split_sentences
-from policytext._sentences import MAX_SENTENCE_LENGTH, sentence_spans
+from policytext import InvalidInputError, sentence_spans, split_sentences
+from policytext._sentences import MAX_SENTENCE_LENGTH
+from policytext._structure import document_structure
+from policytext._wrapping import unwrap, wrapped_breaks
 
 
 def test_splits_on_terminators_and_line_breaks() -> None:
@@ -97,14 +99,19 @@ text_strategy = st.text(
 @given(text_strategy)
 def test_only_surrounding_whitespace_is_dropped(text: str) -> None:
     spans = sentence_spans(text)
-    sentences = split_sentences(text)
-    assert sentences == [text[start:end] for start, end in spans]
-    assert all(s and s == s.strip() for s in sentences)
+    assert split_sentences(text) == [span.text for span in spans]
+    assert all(span.text and span.text == span.text.strip() for span in spans)
+    # Each sentence is its stretch of the text, less the line breaks of hard wraps.
+    wraps = wrapped_breaks(text)
+    for span in spans:
+        assert unwrap(text[span.start : span.end]) == span.text
+        inside = [i for i in range(span.start, span.end) if text[i] == "\n"]
+        assert all(i in wraps for i in inside)
     # What lies between and around the sentences is whitespace only, in order.
     position = 0
-    for start, end in spans:
-        assert start >= position and not text[position:start].strip()
-        position = end
+    for span in spans:
+        assert span.start >= position and not text[position : span.start].strip()
+        position = span.end
     assert not text[position:].strip()
 
 
@@ -112,10 +119,12 @@ def test_only_surrounding_whitespace_is_dropped(text: str) -> None:
 @given(text_strategy)
 @example("第五章科学技术（325）\n附记")  # a title at a line's end, body on the next
 @example("第二节\n造纸工业 其它")  # a marker alone on its line, title below
-def test_lines_split_alone_as_in_the_whole_text(text: str) -> None:
+def test_lines_without_wraps_split_alone_as_in_the_whole_text(text: str) -> None:
     """What documents are streamed line by line relies on."""
-    by_line = [s for line in text.split("\n") for s in split_sentences(line)]
-    assert split_sentences(text) == by_line
+    assert split_sentences(text) == [s.text for s in document_structure(text)]
+    if not wrapped_breaks(text):
+        by_line = [s for line in text.split("\n") for s in split_sentences(line)]
+        assert split_sentences(text) == by_line
 
 
 @settings(max_examples=200, deadline=None)
@@ -152,3 +161,56 @@ def test_over_long_units_are_cut_near_the_limit() -> None:
     assert all(limit // 2 < len(p) <= limit for p in pieces[:-1])
     long_sentence = "坚持稳中求进" * 800 + "。"  # 4,801 characters: kept whole
     assert split_sentences(long_sentence) == [long_sentence]
+
+
+PDF_TEXT = """（二）推动制造业数字化转型。
+支持龙头企业建设工业互联网平台，推广智能工厂、
+数字化车间、网络化协同等新模式，培育一批解决方案，
+打造一批行业标杆示范项目，形成可复制推广的经验，
+到2025年全国重点平台连接设备超过8000万
+台（套）。
+三、保障措施
+附件1
+重点任务清单"""
+
+
+def test_hard_wrapped_lines_are_joined_and_stay_findable() -> None:
+    spans = sentence_spans(PDF_TEXT)
+    assert [span.text for span in spans] == [
+        "（二）推动制造业数字化转型。",
+        "支持龙头企业建设工业互联网平台，推广智能工厂、数字化车间、网络化协同等新模式，"
+        "培育一批解决方案，打造一批行业标杆示范项目，形成可复制推广的经验，"
+        "到2025年全国重点平台连接设备超过8000万台（套）。",
+        "三、保障措施",
+        "附件1",
+        "重点任务清单",
+    ]
+    joined = spans[1]
+    assert PDF_TEXT[joined.start : joined.end].count("\n") == 4
+    assert PDF_TEXT[joined.start : joined.end].replace("\n", "") == joined.text
+    # The last break is joined only because the line is as long as the sure wraps above it.
+    assert (
+        split_sentences(PDF_TEXT.split("\n", 4)[-1])[0] == "到2025年全国重点平台连接设备超过8000万"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One sentence per line that lost its full stops, as in the corpus's plans.
+        "加强草原建设，促进畜牧业发展\n扩大淡水和近海养殖，发展远洋捕捞\n加强物种资源保护",
+        # Title lines, a list item, a heading.
+        "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理 李强",
+        "主要任务包括\n一是稳定粮食生产\n二是促进农民增收",
+        "重点推进以下工作，\n（一）扩大有效投资。",
+    ],
+)
+def test_lines_that_do_not_run_on_are_not_joined(text: str) -> None:
+    assert split_sentences(text) == [line for line in text.split("\n")]
+
+
+def test_a_wrap_between_latin_words_keeps_a_space() -> None:
+    assert (
+        unwrap("推广 open source \n software，\n 和国产软件")
+        == "推广 open source software，和国产软件"
+    )

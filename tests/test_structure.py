@@ -5,7 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policytext._structure
-from policytext._structure import document_structure, heading_level, iter_structure
+from policytext._headings import heading_level
+from policytext._structure import document_structure, iter_structure
+from policytext._wrapping import unwrap
 
 TEXT = """政府工作报告
 一、2025年工作回顾
@@ -67,7 +69,7 @@ def test_structure_of_pieces_equals_structure_of_the_whole(text: str, cuts: list
     pieces = [text[i:j] for i, j in zip([0, *points], [*points, len(text)], strict=True)]
     assert list(iter_structure(pieces)) == document_structure(text)
     for sentence in iter_structure(pieces):
-        assert text[sentence.start : sentence.end] == sentence.text
+        assert unwrap(text[sentence.start : sentence.end]) == sentence.text
 
 
 def test_a_line_longer_than_a_piece_keeps_its_paragraph_and_offsets(
@@ -84,3 +86,39 @@ def test_a_line_longer_than_a_piece_keeps_its_paragraph_and_offsets(
     assert {s.paragraph for s in body} == {1}
     assert {s.lead for s in body[1:]} == {body[0].text}
     assert sentences[-1].paragraph == 2 and sentences[-1].headings == ("一、主要任务",)
+
+
+def test_unnumbered_headings_open_sections_of_their_own() -> None:
+    assert heading_level("结束语") == 1
+    assert heading_level("前言") == 1
+    assert heading_level("关于外交工作") == 1
+    assert heading_level("附件") == 0
+    assert heading_level("附件2") == 0
+    assert heading_level("附件：名词解释") == 0
+    # Only alone, without punctuation: body sentences stay body sentences.
+    assert heading_level("关于外交工作，我们坚持独立自主的和平外交政策。") is None
+    assert heading_level("结束语很短。") is None
+    text = (
+        "前言\n本规划阐明发展目标。\n第一章 发展环境\n（一）机遇。\n环境深刻变化。\n"
+        "关于外交工作\n我们坚持独立自主。\n结束语\n各位代表！\n附件1\n重点任务清单"
+    )
+    by_text = {s.text: s for s in document_structure(text)}
+    assert by_text["本规划阐明发展目标。"].headings == ("前言",)
+    assert by_text["环境深刻变化。"].headings == ("第一章 发展环境", "（一）机遇。")
+    assert by_text["我们坚持独立自主。"].headings == ("关于外交工作",)
+    assert by_text["各位代表！"].headings == ("结束语",)
+    assert by_text["重点任务清单"].headings == ("附件1",)
+    assert by_text["结束语"].is_heading and not by_text["各位代表！"].is_heading
+
+
+def test_a_hard_wrapped_paragraph_is_one_paragraph() -> None:
+    text = "一、任务\n推进数字技术与实体经济深度融合，\n加快建设数字中国。\n抓好落实。"
+    sentences = document_structure(text)
+    assert [(s.text, s.paragraph, s.lead) for s in sentences] == [
+        ("一、任务", 0, ""),
+        ("推进数字技术与实体经济深度融合，加快建设数字中国。", 1, ""),
+        ("抓好落实。", 2, ""),
+    ]
+    assert text[sentences[1].start : sentences[1].end] == (
+        "推进数字技术与实体经济深度融合，\n加快建设数字中国。"
+    )

@@ -18,6 +18,7 @@ from typing import Any
 from common import QUICK_DOCUMENT_SHARE, cold_start_seconds, plain_jieba, read_jsonl, timed
 
 from policytext import PolicyTokenizer
+from policytext._discovery import read_seed_terms
 
 Tokenize = Callable[[str], Sequence[str]]
 
@@ -85,6 +86,10 @@ SEGMENTERS: dict[str, tuple[Callable[[], Tokenize], str]] = {
     "policytext (jieba)": (
         lambda: PolicyTokenizer(backend="jieba").tokenize,
         "this library, pure-Python backend",
+    ),
+    "policytext, fine": (
+        lambda: PolicyTokenizer(granularity="fine").tokenize,
+        'granularity="fine": policy words in their dictionary parts',
     ),
     "jieba": (lambda: plain_jieba().lcut, "jieba.lcut, HMM on (its default)"),
     "jieba, no HMM": (_jieba_no_hmm, "jieba.lcut(HMM=False)"),
@@ -230,6 +235,7 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
         for line in (data_dir / "corpus" / "dev_terms.txt").read_text("utf-8").splitlines()
         if line.strip()
     ]
+    formulations = read_seed_terms()  # the curated list bundled with policytext
     gold: dict[str, list[str]] = {}
     for name in ("pku", "msr"):
         path = data_dir / "segmentation" / f"{name}_test_gold.utf8"
@@ -254,6 +260,7 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
             "available": True,
             "load_seconds": load_seconds,
             "term_integrity": term_integrity(tokenize, dev_texts, terms),
+            "formulation_integrity": term_integrity(tokenize, dev_texts, formulations),
             **{corpus: sighan_f1(tokenize, lines) for corpus, lines in gold.items()},
         }
         print(name, rows[name]["pku"]["f1"], rows[name]["msr"]["f1"], file=sys.stderr)
@@ -272,9 +279,16 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
         ),
     }
     training = [doc["text"] for doc in read_jsonl(data_dir / "corpus" / "documents.jsonl")]
-    damage = quoted_term_damage(dev_texts + training[:: QUICK_DOCUMENT_SHARE if quick else 1])
+    training = training[:: QUICK_DOCUMENT_SHARE if quick else 1]
+    damage = quoted_term_damage(dev_texts + training)
     return {
         "quoted_term_damage": damage,
+        "formulations": {
+            "entries": len(formulations),
+            "training_integrity": term_integrity(
+                loaded["policytext (rjieba)"], training, formulations
+            ),
+        },
         "sighan_lines": {name: len(lines) for name, lines in gold.items()},
         "dev_documents": len(dev_texts),
         "dev_chars": sum(map(len, dev_texts)),

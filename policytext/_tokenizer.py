@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import InvalidInputError
@@ -20,7 +22,12 @@ from ._segmenters import BACKENDS, Segmenter, make_segmenter
 from ._validation import check_text
 from ._vocabulary import bundled_vocabulary, read_vocabulary
 
-__all__ = ["PolicyTokenizer", "default_tokenizer", "tokenize"]
+__all__ = ["GRANULARITIES", "PolicyTokenizer", "VocabularySource", "default_tokenizer", "tokenize"]
+
+GRANULARITIES = ("coarse", "fine")
+"""Values of ``PolicyTokenizer(granularity=...)``, the default first."""
+VocabularySource = Mapping[str, int | None] | Iterable[str] | str | os.PathLike[str]
+"""Words for the segmenter: ``{word: frequency or None}``, words, or a vocabulary file."""
 
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 # Inside a quoted term: no whitespace, no quote marks, no punctuation that would
@@ -50,6 +57,15 @@ _ATOMIC_SPAN = re.compile(
     r")"
 )
 
+# Document numbers (文号), one token too: the issuing office's abbreviation, the
+# year in 〔〕 (or [] ［］ 【】), the serial number and 号: 国发〔2021〕29号. The
+# abbreviation is the whole run of Chinese characters before the year, or what
+# follows a word that introduces a citation (根据国办发〔2023〕5号).
+_DOCUMENT_NUMBER = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:根据|依据|按照|依照|参照|参见|详见|见|据)?"
+    r"([\u4e00-\u9fff]{1,8}[〔［\[【](?:19|20)[0-9]{2}[〕］\]】][0-9]{1,5}号)"
+)
+
 
 @functools.lru_cache(maxsize=8)
 def _quoted_term_pattern(max_length: int) -> re.Pattern[str]:
@@ -58,6 +74,67 @@ def _quoted_term_pattern(max_length: int) -> re.Pattern[str]:
         for open_, close in _QUOTE_PAIRS.items()
     )
     return re.compile(alternatives)
+
+
+def _resolve(source: VocabularySource) -> dict[str, int | None]:
+    """The words and frequencies of a ``vocabulary`` or ``extra_vocabulary`` argument."""
+    if isinstance(source, (str, os.PathLike)):
+        return read_vocabulary(source)
+    if isinstance(source, Mapping):
+        words: dict[str, int | None] = dict(source)
+    elif isinstance(source, Iterable):
+        words = dict.fromkeys(source)
+    else:
+        raise InvalidInputError(
+            "vocabulary must be a mapping of word to frequency, words, a file path or None, "
+            f"got {type(source).__name__}"
+        )
+    for word, freq in words.items():
+        if not isinstance(word, str) or not word or any(c.isspace() for c in word):
+            raise InvalidInputError(
+                f"vocabulary words must be non-empty str without whitespace, got {word!r}"
+            )
+        if freq is not None and (not isinstance(freq, int) or isinstance(freq, bool) or freq < 1):
+            raise InvalidInputError(
+                f"vocabulary frequency of {word!r} must be a positive int or None, got {freq!r}"
+            )
+    return words
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that become one token each, sorted, not overlapping."""
+    spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
+    if "号" in text:
+        spans += [match.span(1) for match in _DOCUMENT_NUMBER.finditer(text)]
+        # Leftmost first and, at the same start, longest first; drop overlaps.
+        spans.sort(key=lambda span: (span[0], -span[1]))
+        kept: list[tuple[int, int]] = []
+        for start, end in spans:
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
+        return kept
+    return spans
+
+
+def _join_uses(text: str, tokens: list[str], terms: list[str]) -> list[str]:
+    """``tokens`` of ``text`` with the tokens that make up a use of one of ``terms``
+    (longest first) joined into one, wherever the use starts and ends at token
+    boundaries."""
+    pattern = re.compile("|".join(map(re.escape, terms)))
+    uses = [match.span() for match in pattern.finditer(text)]
+    ends = list(itertools.accumulate(map(len, tokens)))
+    result: list[str] = []
+    done = 0  # tokens before this index are in result
+    for start, end in uses:
+        first = bisect.bisect_right(ends, start)  # the token that holds ``start``
+        if first < done or (ends[first - 1] if first else 0) != start:
+            continue
+        last = bisect.bisect_left(ends, end, first)  # the token that holds ``end - 1``
+        if last > first and ends[last] == end:
+            result.extend(tokens[done:first])
+            result.append(text[start:end])
+            done = last + 1
+    return result + tokens[done:] if done else tokens
 
 
 class PolicyTokenizer:
@@ -69,50 +146,74 @@ class PolicyTokenizer:
     Args:
         backend: ``"rjieba"`` (default, fast) or ``"jieba"`` (reference); both
             give the same tokens.
-        vocabulary: extra words for the segmenter, as ``{word: frequency}`` or
-            the path of a vocabulary file; ``None`` uses the policy vocabulary
-            bundled with policytext and ``{}`` none at all.
+        vocabulary: the words added to jieba's dictionary: ``None`` for the
+            policy vocabulary bundled with policytext, or in its place
+            ``{word: frequency}`` (``None`` as frequency: the smallest that
+            keeps the word whole), an iterable of words, or the path of a
+            vocabulary file (policytext's ``word<TAB>frequency`` lines or
+            jieba's user dictionary, ``word [frequency] [tag]``); ``{}`` for
+            none at all.
         learn_quoted_terms: keep a short term quoted in “…” or 「…」 as one
-            token, here and wherever else it occurs in the same text.
+            token, here and wherever else in the same text it stands between
+            two word boundaries of the segmentation (so it never cuts a word:
+            a document quoting “链主” leaves 产业链供应链主导力 alone).
         max_quoted_length: the longest quoted term, in characters, that
             ``learn_quoted_terms`` keeps whole.
         read_traditional: segment a text written in traditional characters
             through its simplified form (see :func:`policytext._script.looks_traditional`);
             the tokens keep the text's own characters.
+        extra_vocabulary: words added on top of ``vocabulary``, in any of its
+            forms: the way to extend the bundled vocabulary.
+        granularity: ``"coarse"`` (default) keeps policy words and
+            formulations whole (中国式现代化); ``"fine"`` gives each of them
+            in the parts jieba's own dictionary cuts it into (中国式 现代化),
+            as segmentation standards such as SIGHAN's do, and joins no
+            quoted terms.
 
     Tokenization is lossless: ``"".join(tokenizer.tokenize(s)) == s``.
 
     >>> tokenizer = PolicyTokenizer(backend="jieba")
     >>> tokenizer.tokenize("实施“黄小西吃晚饭”品牌行动，黄小西吃晚饭成为热词")
     ['实施', '“', '黄小西吃晚饭', '”', '品牌', '行动', '，', '黄小西吃晚饭', '成为', '热词']
+    >>> PolicyTokenizer(extra_vocabulary=["稳岗扩容"]).tokenize("以中国式现代化稳岗扩容")
+    ['以', '中国式现代化', '稳岗扩容']
+    >>> PolicyTokenizer(granularity="fine").tokenize("以中国式现代化稳岗扩容")
+    ['以', '中国式', '现代化', '稳岗', '扩容']
     """
 
     def __init__(
         self,
         backend: str = "rjieba",
-        vocabulary: Mapping[str, int] | str | os.PathLike[str] | None = None,
+        vocabulary: VocabularySource | None = None,
         learn_quoted_terms: bool = True,
         max_quoted_length: int = 8,
         read_traditional: bool = True,
+        extra_vocabulary: VocabularySource | None = None,
+        granularity: str = "coarse",
     ) -> None:
         self.backend = backend
         self.vocabulary = vocabulary
         self.learn_quoted_terms = learn_quoted_terms
         self.max_quoted_length = max_quoted_length
         self.read_traditional = read_traditional
+        self.extra_vocabulary = extra_vocabulary
+        self.granularity = granularity
         # Wrong parameters fail here, not at first use (a vocabulary file is read then).
         self._check_parameters()
-        if vocabulary is not None and not isinstance(vocabulary, (str, os.PathLike)):
-            self._resolve_vocabulary()
+        for source in (vocabulary, extra_vocabulary):
+            if source is not None and not isinstance(source, (str, os.PathLike)):
+                _resolve(source)
         self._lock = threading.Lock()
         self._segmenter: Segmenter | None = None
-        self._vocabulary_size = 0
+        self._added: frozenset[str] = frozenset()
+        self._parts: dict[str, list[str]] = {}  # fine granularity: word -> its parts
 
     def __repr__(self) -> str:
         return (
             f"PolicyTokenizer(backend={self.backend!r}, "
             f"learn_quoted_terms={self.learn_quoted_terms!r}, "
-            f"max_quoted_length={self.max_quoted_length!r})"
+            f"max_quoted_length={self.max_quoted_length!r}, "
+            f"granularity={self.granularity!r})"
         )
 
     # Pickle parameters only: the segmenter is rebuilt on first use after
@@ -124,6 +225,8 @@ class PolicyTokenizer:
             "learn_quoted_terms": self.learn_quoted_terms,
             "max_quoted_length": self.max_quoted_length,
             "read_traditional": self.read_traditional,
+            "extra_vocabulary": self.extra_vocabulary,
+            "granularity": self.granularity,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -133,33 +236,15 @@ class PolicyTokenizer:
     def vocabulary_size(self) -> int:
         """Number of policy words added to the segmenter (loads it if needed)."""
         self._loaded_segmenter()
-        return self._vocabulary_size
-
-    def _resolve_vocabulary(self) -> dict[str, int]:
-        vocabulary = self.vocabulary
-        if vocabulary is None:
-            return bundled_vocabulary()
-        if isinstance(vocabulary, (str, os.PathLike)):
-            return read_vocabulary(vocabulary)
-        if isinstance(vocabulary, Mapping):
-            for word, freq in vocabulary.items():
-                if not isinstance(word, str) or not word or any(c.isspace() for c in word):
-                    raise InvalidInputError(
-                        f"vocabulary words must be non-empty str without whitespace, got {word!r}"
-                    )
-                if not isinstance(freq, int) or isinstance(freq, bool) or freq < 1:
-                    raise InvalidInputError(
-                        f"vocabulary frequency of {word!r} must be a positive int, got {freq!r}"
-                    )
-            return dict(vocabulary)
-        raise InvalidInputError(
-            "vocabulary must be a mapping of word to frequency, a file path or None, "
-            f"got {type(vocabulary).__name__}"
-        )
+        return len(self._added)
 
     def _check_parameters(self) -> None:
         if self.backend not in BACKENDS:
             raise InvalidInputError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.granularity not in GRANULARITIES:
+            raise InvalidInputError(
+                f"granularity must be one of {GRANULARITIES}, got {self.granularity!r}"
+            )
         length = self.max_quoted_length
         if not isinstance(length, int) or isinstance(length, bool) or length < 2:
             raise InvalidInputError(f"max_quoted_length must be an int >= 2, got {length!r}")
@@ -171,11 +256,19 @@ class PolicyTokenizer:
         with self._lock:
             if self._segmenter is None:
                 self._check_parameters()
-                vocabulary = self._resolve_vocabulary()
+                words = bundled_vocabulary()
+                if self.vocabulary is not None:
+                    words = _resolve(self.vocabulary)
+                if self.extra_vocabulary is not None:
+                    words.update(_resolve(self.extra_vocabulary))
                 segmenter = make_segmenter(self.backend)
-                for word, freq in vocabulary.items():
-                    segmenter.add_word(word, freq)
-                self._vocabulary_size = len(vocabulary)
+                if self.granularity == "fine":  # cut by jieba's own dictionary alone
+                    self._parts = {
+                        word: parts for word in words if len(parts := segmenter.cut(word)) > 1
+                    }
+                for word, freq in words.items():
+                    segmenter.add_word(word, freq or segmenter.suggest_freq(word))
+                self._added = frozenset(words)
                 self._segmenter = segmenter
             return self._segmenter
 
@@ -192,25 +285,6 @@ class PolicyTokenizer:
         pattern = _quoted_term_pattern(self.max_quoted_length)
         found = {match.group(match.lastindex or 0) for match in pattern.finditer(text)}
         return sorted(found, key=lambda term: (-len(term), term))
-
-    def _protected_spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of ``text`` that become one token each, sorted, not overlapping."""
-        spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
-        if self.learn_quoted_terms:
-            # Every use of a quoted term, quoted or not; longest term first.
-            terms = self._quoted_terms(text)
-            if terms:
-                uses = re.compile("|".join(map(re.escape, terms)))
-                spans += [match.span() for match in uses.finditer(text)]
-        if len(spans) < 2:
-            return spans
-        # Leftmost first and, at the same start, longest first; drop overlaps.
-        spans.sort(key=lambda span: (span[0], -span[1]))
-        kept = [spans[0]]
-        for start, end in spans[1:]:
-            if start >= kept[-1][1]:
-                kept.append((start, end))
-        return kept
 
     def tokenize(self, text: str) -> list[str]:
         """Split ``text`` into words; ``""`` gives ``[]``.
@@ -233,13 +307,29 @@ class PolicyTokenizer:
         cut = self._loaded_segmenter().cut
         tokens: list[str] = []
         position = 0
-        for start, end in self._protected_spans(text):
+        for start, end in _protected_spans(text):
             if start > position:
                 tokens.extend(cut(text[position:start]))
             tokens.append(text[start:end])
             position = end
         if position < len(text):
             tokens.extend(cut(text[position:]))
+        if self.granularity == "fine":
+            parts = self._parts
+            if parts.keys().isdisjoint(tokens):
+                return tokens
+            return [part for token in tokens for part in parts.get(token, (token,))]
+        if self.learn_quoted_terms:
+            # A term the segmenter keeps whole on its own (人民, 数据, every
+            # vocabulary word) needs no rule.
+            added = self._added
+            terms = [
+                term
+                for term in self._quoted_terms(text)
+                if term not in added and len(cut(term)) > 1
+            ]
+            if terms:
+                tokens = _join_uses(text, tokens, terms)
         return tokens
 
     __call__ = tokenize

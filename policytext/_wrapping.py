@@ -1,11 +1,12 @@
 """Hard-wrapped lines: line breaks inside a sentence, as in text extracted from PDFs.
 
 A line break is a wrap when the line before it ends without sentence-final
-punctuation, neither line opens a heading or list item, and something shows
-that the sentence runs on: the line ends in a comma, enumeration comma, dash
-or opening bracket; the next line starts with a mark that no sentence starts
-with; or the line is as long as the document's wrapped lines (its measure,
-learnt from the sure wraps seen so far). A line that merely lost its full
+punctuation, neither line opens a heading or list item, the next line is not
+a bare number (a page number), and something shows that the sentence runs
+on: the line ends in a comma, enumeration comma, dash or opening bracket; the
+next line starts with a mark that no sentence starts with; or the line is as
+long as the document's wrapped lines (its measure, learnt from the sure wraps
+seen so far). A line that merely lost its full
 stop, as in the one-sentence-per-line plans of the corpus, is not joined.
 
 >>> text = "推进数字技术与实体经济深度融合，\\n加快建设数字中国。\\n二、主要任务"
@@ -26,6 +27,7 @@ __all__ = ["WrapDetector", "unwrap", "wrapped_breaks"]
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;：:…][”’」』）)》\"']*$")
 _RUNS_ON = re.compile(r"[，、,（(《“‘—\-]$")
 _CONTINUES = re.compile(r"^[，。、；：！？）》”’%％,;:)]")
+_PAGE_NUMBER = re.compile(r"[-—－\s]*[0-9０-９]+[-—－\s]*")  # 12, - 12 -
 _MIN_MEASURED = 10  # shorter lines say nothing about the measure
 _MEASURE_SUPPORT = 3  # sure wraps within one character of a length make it the measure
 _MEASURE_SLACK = 2  # a line this much shorter than the measure still fills it
@@ -67,6 +69,7 @@ class WrapDetector:
             or _ENDS_SENTENCE.search(line)
             or heading_level(line) is not None
             or starts_outline_item(following)
+            or _PAGE_NUMBER.fullmatch(following)
         ):
             return False
         if _RUNS_ON.search(line) or _CONTINUES.match(following):

@@ -113,6 +113,8 @@ def _command_tokenize(args: argparse.Namespace, out: TextIO) -> int:
         backend=args.backend,
         vocabulary=args.vocabulary,
         learn_quoted_terms=not args.no_quoted_terms,
+        extra_vocabulary=args.extra_vocabulary,
+        granularity="fine" if args.fine else "coarse",
     )
     return _run_over_files(
         args.files,
@@ -445,7 +447,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_inputs(tokenize)
     tokenize.add_argument("--backend", choices=BACKENDS, default=BACKENDS[0])
-    tokenize.add_argument("--vocabulary", metavar="FILE", help="use this vocabulary file instead")
+    tokenize.add_argument(
+        "--vocabulary",
+        metavar="FILE",
+        help="use this vocabulary file instead of the bundled one "
+        "(word<TAB>frequency lines, or jieba's 'word [frequency] [tag]')",
+    )
+    tokenize.add_argument(
+        "--extra-vocabulary",
+        metavar="FILE",
+        help="add the words of this vocabulary file (same formats) to the vocabulary",
+    )
+    tokenize.add_argument(
+        "--fine",
+        action="store_true",
+        help="give policy words and formulations in their parts (中国式 现代化)",
+    )
     tokenize.add_argument(
         "--no-quoted-terms", action="store_true", help="do not keep quoted terms whole"
     )

@@ -99,6 +99,7 @@ def test_report_is_generated_from_the_json_results(tmp_path: Path) -> None:
         "available": True,
         "load_seconds": 0.1,
         "term_integrity": scored,
+        "formulation_integrity": {**scored, "integrity": 0.75},
         "pku": f1,
         "msr": f1,
         "chars_per_second": 1000.0,
@@ -108,6 +109,7 @@ def test_report_is_generated_from_the_json_results(tmp_path: Path) -> None:
         **_provenance("segmentation"),
         "sighan_lines": {"pku": 1, "msr": 1}, "dev_documents": 1, "dev_chars": 10,
         "dev_terms": 1,
+        "formulations": {"entries": 2, "training_integrity": scored},
         "segmenters": {"policytext (rjieba)": row, "jieba": row,
                        "absent": {"group": "segmenter", "what": "x", "available": False,
                                   "reason": "not installed: no module"}},
@@ -118,7 +120,8 @@ def test_report_is_generated_from_the_json_results(tmp_path: Path) -> None:
     (out / "segmentation.json").write_text(json.dumps(segmentation_results), encoding="utf-8")
     written = report.write(out, docs)
     text = (docs / "benchmarks.md").read_text(encoding="utf-8")
-    assert "| jieba | w | 0.8471 | 0.8471 | 0.500 | 1,000 | 1.00 | 0.10 |" in text
+    assert "| jieba | w | 0.8471 | 0.8471 | 0.500 | 0.750 | 1,000 | 1.00 | 0.10 |" in text
+    assert "the 2 curated formulations" in text
     assert "- absent: not installed: no module" in text
     assert "Quick run" in text
     assert "## Accuracy\n\nNot measured yet." in text  # no accuracy.json

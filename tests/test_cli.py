@@ -41,6 +41,18 @@ def test_tokenize_stdin_with_separator() -> None:
     assert result.stdout.decode("utf-8") == "推进|“|一网通办|”\n"
 
 
+def test_tokenize_fine_and_with_extra_vocabulary(tmp_path: Path) -> None:
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("稳岗扩容 5 nz\n", encoding="utf-8")
+    text = "推进中国式现代化稳岗扩容\n".encode()
+    coarse = run(["tokenize", "--separator", "|", "-"], text)
+    assert coarse.stdout.decode("utf-8") == "推进|中国式现代化|稳岗|扩容\n"
+    extended = run(["tokenize", "--separator", "|", "--extra-vocabulary", str(userdict), "-"], text)
+    assert extended.stdout.decode("utf-8") == "推进|中国式现代化|稳岗扩容\n"
+    fine = run(["tokenize", "--separator", "|", "--fine", "-"], text)
+    assert fine.stdout.decode("utf-8") == "推进|中国式|现代化|稳岗|扩容\n"
+
+
 def test_split_stdin() -> None:
     result = run(["split", "-"], "一、总体要求\n稳中求进。坚持创新！".encode())
     assert result.stdout.decode("utf-8").splitlines() == [

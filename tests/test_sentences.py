@@ -203,6 +203,9 @@ def test_hard_wrapped_lines_are_joined_and_stay_findable() -> None:
         "政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理 李强",
         "主要任务包括\n一是稳定粮食生产\n二是促进农民增收",
         "重点推进以下工作，\n（一）扩大有效投资。",
+        # A page number below a line that runs on to the next page.
+        "应用大数据、\n- 12 -",
+        "应用大数据、\n12",
     ],
 )
 def test_lines_that_do_not_run_on_are_not_joined(text: str) -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import itertools
 import pickle
 import threading
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -12,27 +14,56 @@ from policytext import InvalidInputError, ModelLoadError, PolicyTokenizer, token
 
 RJIEBA = PolicyTokenizer(backend="rjieba")
 JIEBA = PolicyTokenizer(backend="jieba")
+FINE_RJIEBA = PolicyTokenizer(backend="rjieba", granularity="fine")
+FINE_JIEBA = PolicyTokenizer(backend="jieba", granularity="fine")
+WITHOUT_QUOTE_RULE = PolicyTokenizer(learn_quoted_terms=False)
 
 # Characters policy text is made of, plus the awkward ones.
 policy_chars = st.sampled_from(
     list("新质生产力一网通办专精特新碳达峰放管服改革推进发展的了和“”「」（）。，；：！？、")
     + list("0123456789０１２３４５６７８９.．%％年月日万亿ABCxyz-_ \n\t\u3000○〇")
 )
-policy_text = st.text(policy_chars, max_size=80) | st.text(max_size=40)
+# Pieces where the quote rule, document numbers and formulations meet.
+policy_pieces = st.sampled_from(
+    ["国发〔2021〕29号", "中国式现代化", "人民", "链主", "“链主”", "“人民”", "产业链", "代表大会"]
+)
+policy_text = (
+    st.text(policy_chars, max_size=80)
+    | st.lists(policy_pieces | policy_chars, max_size=20).map("".join)
+    | st.text(max_size=40)
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(policy_text)
 def test_tokenize_is_lossless_and_has_no_empty_tokens(text: str) -> None:
-    tokens = RJIEBA.tokenize(text)
-    assert "".join(tokens) == text
-    assert all(tokens)
+    for tokenizer in (RJIEBA, FINE_RJIEBA):
+        tokens = tokenizer.tokenize(text)
+        assert "".join(tokens) == text
+        assert all(tokens)
 
 
 @settings(max_examples=200, deadline=None)
 @given(policy_text)
 def test_backends_agree_on_any_text(text: str) -> None:
     assert RJIEBA.tokenize(text) == JIEBA.tokenize(text)
+    assert FINE_RJIEBA.tokenize(text) == FINE_JIEBA.tokenize(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy_text)
+def test_fine_tokens_split_coarse_tokens_and_never_merge_them(text: str) -> None:
+    coarse_ends = set(itertools.accumulate(map(len, RJIEBA.tokenize(text))))
+    fine_ends = set(itertools.accumulate(map(len, FINE_RJIEBA.tokenize(text))))
+    assert coarse_ends <= fine_ends
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy_text)
+def test_quoted_terms_never_cut_a_word_of_the_segmentation(text: str) -> None:
+    without_rule = WITHOUT_QUOTE_RULE.tokenize(text)
+    plain_ends = set(itertools.accumulate(map(len, without_rule)))
+    assert set(itertools.accumulate(map(len, RJIEBA.tokenize(text)))) <= plain_ends
 
 
 def test_backends_agree_on_sample_document(sample_text: str) -> None:
@@ -44,12 +75,68 @@ def test_backends_agree_on_sample_document(sample_text: str) -> None:
 def test_backends_agree_on_dev_documents(dev_texts: list[str]) -> None:
     for text in dev_texts:
         assert RJIEBA.tokenize(text) == JIEBA.tokenize(text)
+        assert FINE_RJIEBA.tokenize(text) == FINE_JIEBA.tokenize(text)
 
 
 def test_policy_vocabulary_keeps_terms_whole() -> None:
     tokens = tokenize("加快发展新质生产力，培育专精特新企业，实现碳达峰碳中和")
     for term in ("新质生产力", "专精特新", "碳达峰", "碳中和"):
         assert term in tokens
+
+
+def _curated_formulations() -> list[str]:
+    text = resources.files("policytext").joinpath("data", "seed_terms.txt").read_text("utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_curated_formulations_are_one_token_in_sentences() -> None:
+    formulations = _curated_formulations()
+    assert len(formulations) >= 500
+    split = []
+    for formulation in formulations:
+        for sentence in (
+            f"{formulation}。",
+            f"我们坚持{formulation}，",
+            f"推动{formulation}取得新成效。",
+        ):
+            if formulation not in tokenize(sentence):
+                split.append("|".join(tokenize(sentence)))
+    assert split == []
+
+
+@pytest.mark.parametrize(
+    ("formulation", "parts"),
+    [
+        ("中国式现代化", ["中国式", "现代化"]),
+        ("人类命运共同体", ["人类", "命运", "共同体"]),
+        ("中国特色社会主义", ["中国", "特色", "社会主义"]),
+        ("美丽中国", ["美丽", "中国"]),
+        ("新型工业化", ["新型", "工业化"]),
+    ],
+)
+def test_fine_granularity_gives_the_parts(formulation: str, parts: list[str]) -> None:
+    assert tokenize(f"推进{formulation}。") == ["推进", formulation, "。"]
+    assert FINE_RJIEBA.tokenize(f"推进{formulation}。") == ["推进", *parts, "。"]
+
+
+def test_extra_vocabulary_extends_the_bundled_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = "加快发展新质生产力，实施稳岗扩容行动"
+    replaced = PolicyTokenizer(vocabulary={"稳岗扩容": 5}).tokenize(text)
+    assert "稳岗扩容" in replaced and "新质生产力" not in replaced
+    path = tmp_path / "userdict.txt"
+    path.write_text("稳岗扩容 5 nz\n", encoding="utf-8")
+    for extra in ({"稳岗扩容": 5}, {"稳岗扩容": None}, ["稳岗扩容"], path):
+        tokenizer = PolicyTokenizer(extra_vocabulary=extra)
+        tokens = tokenizer.tokenize(text)
+        assert "稳岗扩容" in tokens and "新质生产力" in tokens
+        assert tokenizer.vocabulary_size == PolicyTokenizer().vocabulary_size + 1
+
+
+def test_a_jieba_user_dictionary_is_a_vocabulary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "userdict.txt"
+    path.write_text("稳岗扩容 5 nz\n黄小西吃晚饭\n", encoding="utf-8")
+    tokens = PolicyTokenizer(vocabulary=path).tokenize("稳岗扩容，黄小西吃晚饭")
+    assert tokens == ["稳岗扩容", "，", "黄小西吃晚饭"]
 
 
 def test_without_vocabulary_terms_are_split() -> None:
@@ -74,6 +161,25 @@ def test_long_or_punctuated_quotes_are_not_terms() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "term", "kept"),
+    [
+        ("培育“链主”企业。增强产业链供应链主导力。", "链主", "主导"),
+        ("依靠“人民”。第十四届人民代表大会", "人民", "人民代表大会"),
+        ("用好“数据”。在用数据中心算力", "数据", "数据中心"),
+    ],
+)
+def test_a_quoted_term_does_not_cut_the_words_around_it(text: str, term: str, kept: str) -> None:
+    tokens = tokenize(text)
+    assert kept in tokens and tokens.count(term) == 1, tokens
+
+
+def test_a_quoted_term_is_joined_where_it_stands_between_word_boundaries() -> None:
+    text = "推行“两张清单”管理。两张清单动态调整。"
+    assert "两张清单" not in WITHOUT_QUOTE_RULE.tokenize(text)
+    assert tokenize(text).count("两张清单") == 2
+
+
 def test_quote_rule_can_be_switched_off() -> None:
     text = "实施“黄小西吃晚饭”品牌行动"
     assert "黄小西吃晚饭" not in PolicyTokenizer(learn_quoted_terms=False).tokenize(text)
@@ -88,6 +194,9 @@ def test_quote_rule_can_be_switched_off() -> None:
         ("3.5万亿元", ["3.5万亿", "元"]),
         ("PM2.5和PM_2.5", ["PM2.5", "和", "PM_2.5"]),
         ("推动5G-A和NB-IoT", ["推动", "5G-A", "和", "NB-IoT"]),
+        ("国发〔2021〕29号", ["国发〔2021〕29号"]),
+        ("（国办发〔2023〕5号）", ["（", "国办发〔2023〕5号", "）"]),
+        ("根据工信部联规[2021]207号文件", ["根据", "工信部联规[2021]207号", "文件"]),
     ],
 )
 def test_numbers_and_ascii_compounds_are_single_tokens(text: str, expected: list[str]) -> None:
@@ -133,6 +242,9 @@ def test_bad_input_raises_typed_error(value: object, message: str) -> None:
         ({"vocabulary": {"改革 开放": 3}}, "without whitespace"),
         ({"vocabulary": {"改革": 0}}, "positive int"),
         ({"vocabulary": 3.5}, "vocabulary must be"),
+        ({"extra_vocabulary": {"改革": 1.5}}, "positive int or None"),
+        ({"extra_vocabulary": [3]}, "non-empty str"),
+        ({"granularity": "medium"}, "granularity must be one of"),
     ],
 )
 def test_bad_parameters_raise_when_the_tokenizer_is_made(
@@ -162,12 +274,13 @@ def test_vocabulary_mapping_is_not_mutated() -> None:
 
 
 def test_pickle_keeps_parameters_not_the_segmenter() -> None:
-    tokenizer = PolicyTokenizer(backend="jieba", max_quoted_length=6)
+    tokenizer = PolicyTokenizer(backend="jieba", max_quoted_length=6, granularity="fine")
     tokenizer.tokenize("改革")
     data = pickle.dumps(tokenizer)
     assert len(data) < 1000
     restored = pickle.loads(data)
     assert (restored.backend, restored.max_quoted_length) == ("jieba", 6)
+    assert restored.granularity == "fine"
     assert restored.tokenize("推进“一网通办”") == tokenizer.tokenize("推进“一网通办”")
 
 

@@ -43,13 +43,8 @@ def heading_level(sentence: str) -> int | None:
     """
     if len(sentence) > _MAX_HEADING_LENGTH:
         return None
-    for level, marker in enumerate(_LEVELS):
-        if marker.match(sentence):
-            return level
-    for level, name in _UNNUMBERED:
-        if name.fullmatch(sentence):
-            return level
-    return None
+    level = _numbered_level(sentence)
+    return level if level is not None else _unnumbered_level(sentence)
 
 
 def starts_outline_item(line: str) -> bool:
@@ -59,7 +54,17 @@ def starts_outline_item(line: str) -> bool:
     (True, False)
     """
     return (
-        any(marker.match(line) for marker in _LEVELS)
+        _numbered_level(line) is not None
         or _ITEM.match(line) is not None
-        or heading_level(line) is not None
+        or (len(line) <= _MAX_HEADING_LENGTH and _unnumbered_level(line) is not None)
     )
+
+
+def _numbered_level(text: str) -> int | None:
+    """The level of the outline marker ``text`` starts with, if any."""
+    return next((level for level, marker in enumerate(_LEVELS) if marker.match(text)), None)
+
+
+def _unnumbered_level(text: str) -> int | None:
+    """The level of the unnumbered heading ``text`` is, if it is one."""
+    return next((level for level, name in _UNNUMBERED if name.fullmatch(text)), None)

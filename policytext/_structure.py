@@ -12,6 +12,7 @@ this module finds them so that the classifier can use them as evidence.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -68,8 +69,7 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
     """
     open_headings: list[tuple[int, str]] = []  # (level, heading), outermost first
     index, paragraph, offset, lead, continued = 0, -1, 0, "", False
-    for text in _paragraphs(pieces):
-        wraps = [i for i, char in enumerate(text) if char == "\n" and i < len(text) - 1]
+    for text, wraps in _paragraphs(pieces):
         spans = spans_of(text, wraps)
         if spans and not (continued and paragraph >= 0):
             paragraph += 1
@@ -99,16 +99,23 @@ def iter_structure(pieces: Iterable[str]) -> Iterator[StructuredSentence]:
         continued = not text.endswith("\n")  # a piece of a longer line
 
 
-def _paragraphs(pieces: Iterable[str]) -> Iterator[str]:
+def _paragraphs(pieces: Iterable[str]) -> Iterator[tuple[str, list[int]]]:
     """The lines of a text given in pieces, with each hard-wrapped line joined to
     the next (its line break kept), and a line of over ``_MAX_LINE_PIECE``
-    characters in pieces of that size."""
+    characters in pieces of that size; each with the offsets of the line
+    breaks joined inside it."""
     detector = WrapDetector(_MAX_LINE_PIECE)
     lines: list[str] = []
     for line in iter_lines(pieces, max_length=_MAX_LINE_PIECE):
         if lines and not (lines[-1].endswith("\n") and detector.joins(lines[-1], line)):
-            yield "".join(lines)
+            yield _joined(lines)
             lines.clear()
         lines.append(line)
     if lines:
-        yield "".join(lines)
+        yield _joined(lines)
+
+
+def _joined(lines: list[str]) -> tuple[str, list[int]]:
+    """``lines`` as one text, and the offsets of the line breaks that end all but the last."""
+    ends = itertools.accumulate(map(len, lines[:-1]))
+    return "".join(lines), [end - 1 for end in ends]

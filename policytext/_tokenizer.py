@@ -104,16 +104,15 @@ def _resolve(source: VocabularySource) -> dict[str, int | None]:
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that become one token each, sorted, not overlapping."""
     spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
-    if "号" in text:
-        spans += [match.span(1) for match in _DOCUMENT_NUMBER.finditer(text)]
-        # Leftmost first and, at the same start, longest first; drop overlaps.
-        spans.sort(key=lambda span: (span[0], -span[1]))
-        kept: list[tuple[int, int]] = []
-        for start, end in spans:
-            if not kept or start >= kept[-1][1]:
-                kept.append((start, end))
-        return kept
-    return spans
+    numbers = [match.span(1) for match in _DOCUMENT_NUMBER.finditer(text)] if "号" in text else []
+    if not numbers:
+        return spans
+    # Leftmost first and, at the same start, longest first; drop overlaps.
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans + numbers, key=lambda span: (span[0], -span[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
 
 
 def _join_uses(text: str, tokens: list[str], terms: list[str]) -> list[str]:

@@ -87,6 +87,8 @@ def test_non_chinese_text_is_one_sentence_per_line() -> None:
 def test_bad_input_raises(value: object) -> None:
     with pytest.raises(InvalidInputError, match="text must be str"):
         split_sentences(value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="text must be str"):
+        sentence_spans(value)  # type: ignore[arg-type]
 
 
 text_strategy = st.text(

@@ -367,6 +367,7 @@ def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
     t, lat, size = results["throughput"], results["latency"], results["size"]
     doc = results["document"]
     first = results["first_classify_process"]
+    feat, large = results["features"], results["classify_large_process"]
     lines = [
         "## Speed and cost",
         "",
@@ -377,7 +378,16 @@ def _speed(results: dict[str, Any], docs: Path) -> tuple[list[str], list[Path]]:
         f"| `classify`, {t['sentences']:,} dev sentences in one call | "
         f"{t['classify_per_second']:,.0f} sentences/s |",
         f"| `jieba.lcut` on the same sentences | {t['jieba_lcut_per_second']:,.0f} sentences/s |",
-        f"| **`classify` against `jieba.lcut`** | **{t['classify_vs_jieba_lcut']:.1f}×** |",
+        f"| **`classify` against `jieba.lcut`** | **{t['classify_vs_jieba_lcut']:.2f}×** |",
+        f"| features of the same sentences, {feat['chunk']:,} at a time | "
+        f"{feat['features_ms']:.0f} ms, of which segmenting them (the policy tokenizer) "
+        f"{feat['policy_tokenizer_ms']:.0f} ms; rjieba alone on the same text "
+        f"{feat['rjieba_ms']:.0f} ms |",
+        "| **features beyond segmenting, against segmenting** | "
+        f"**{feat['features_beyond_segmentation_vs_segmentation']:.2f}×** "
+        f"({feat['features_beyond_segmentation_vs_rjieba']:.2f}× rjieba alone) |",
+        f"| peak memory of a fresh process classifying {large['sentences']:,} sentences | "
+        f"{large['peak_rss_mib']:.0f} MiB |",
         f"| `classify`, {t['large_batch']:,} sentences, `n_jobs=1` | "
         f"{t['n_jobs_1_per_second']:,.0f} sentences/s |",
         f"| same, `n_jobs=2` | {t['n_jobs_2_per_second']:,.0f} sentences/s "
@@ -450,9 +460,15 @@ def _dask_rows(dask: dict[str, Any]) -> list[str]:
         f"({dask['n_jobs_1_beside_cluster_per_second'] / dask['n_jobs_1_per_second']:.2f}× "
         "without) |",
         f"| CPU seconds of one Dask run: client and scheduler process / each worker "
-        f"(a serial run takes {dask['sentences'] / dask['n_jobs_1_per_second']:.2f} s) | "
+        f"(a serial run: {dask['cpu_seconds_serial']:.2f} s) | "
         f"{dask['cpu_seconds_client_and_scheduler']:.2f} / "
         f"{' / '.join(f'{c:.2f}' for c in dask['cpu_seconds_workers'])} |",
+        "| **workers' CPU seconds against a serial run** (MALLOC_TRIM_THRESHOLD_ in the "
+        f"workers: {', '.join(map(str, dask['worker_malloc_trim_threshold']))}) | "
+        f"**{dask['workers_cpu_vs_serial']:.2f}×** |",
+        "| minor page faults of that run: serial / each worker | "
+        f"{dask['page_faults_serial']:,.0f} / "
+        f"{' / '.join(f'{f:,}' for f in dask['page_faults_workers'])} |",
         f"| peak memory of each Dask worker | "
         f"{' / '.join(f'{m:.0f}' for m in dask['worker_peak_rss_mib'])} MiB |",
     ]

@@ -15,6 +15,7 @@ from typing import Any
 from common import REPO, cold_start_seconds, measured_process, plain_jieba, read_jsonl, timed
 
 import policytext
+from policytext._api import _CHUNK
 
 SCALES = (1, 2, 4, 8, 16, 64)
 
@@ -45,6 +46,42 @@ def throughput(sentences: list[str], large: int) -> dict[str, Any]:
     }
 
 
+def feature_cost(sentences: list[str], chunk: int) -> dict[str, float]:
+    """Milliseconds to featurise ``sentences`` ``chunk`` at a time (as ``classify`` does)
+    against segmenting the same batches with the policy tokenizer and with its segmenter
+    (rjieba) alone, best of five alternating rounds."""
+    from policytext._api import default_model
+    from policytext._features import _BATCH_TOKENIZER, _joined
+
+    vectorizer = default_model().vectorizer_
+    batches = [sentences[i : i + chunk] for i in range(0, len(sentences), chunk)]
+    texts = [_joined(batch) for batch in batches]
+    cut = _BATCH_TOKENIZER._loaded_segmenter().cut
+    runs = {
+        "features": lambda: [vectorizer.transform(batch) for batch in batches],
+        "policy_tokenizer": lambda: [_BATCH_TOKENIZER.tokenize(text) for text in texts],
+        "rjieba": lambda: [cut(text) for text in texts],
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(5):
+        for name, run in runs.items():
+            best[name] = min(best[name], timed(run))
+    rest = best["features"] - best["policy_tokenizer"]
+    return {
+        "sentences": len(sentences),
+        "chunk": chunk,
+        **{f"{name}_ms": seconds * 1000 for name, seconds in best.items()},
+        "features_beyond_segmentation_vs_segmentation": rest / best["policy_tokenizer"],
+        "features_beyond_segmentation_vs_rjieba": rest / best["rjieba"],
+    }
+
+
+def _minor_faults(pid: int) -> int:
+    """Minor page faults of process ``pid`` so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return int(fields[7])
+
+
 def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
     """``classify`` through joblib's Dask backend on a local cluster of two worker processes."""
 
@@ -54,6 +91,9 @@ def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
 
     def _cpu_seconds(pids: list[int]) -> list[float]:
         return [sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids]
+
+    def _faults(pids: list[int]) -> list[int]:
+        return [_minor_faults(pid) for pid in pids]
 
     try:
         import dask
@@ -65,10 +105,19 @@ def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
     batch = (sentences * (large // len(sentences) + 1))[:large]
     serial = policytext.classify(batch)
     alone = min(timed(lambda: policytext.classify(batch)) for _ in range(3))
-    # Dask sets MALLOC_TRIM_THRESHOLD_ in its workers, which makes numpy's
-    # allocations a third slower here; leave the allocator at its default.
+    me = [os.getpid()]
+    serial_cpu = serial_faults = float("inf")
+    for _ in range(3):
+        cpu_start, faults_start = _cpu_seconds(me), _faults(me)
+        policytext.classify(batch)
+        serial_cpu = min(serial_cpu, _cpu_seconds(me)[0] - cpu_start[0])
+        serial_faults = min(serial_faults, _faults(me)[0] - faults_start[0])
+    # Dask's nannies set MALLOC_TRIM_THRESHOLD_ in the workers: glibc then maps
+    # and unmaps every large numpy array afresh, and the page faults made the
+    # workers about half again as slow as a plain process. None unsets it (a
+    # merged {} would leave it); see docs/scale.md.
     with (
-        dask.config.set({"distributed.nanny.pre-spawn-environ": {}}),
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
         LocalCluster(
             n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
         ) as cluster,
@@ -83,11 +132,13 @@ def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
                 two = min(two, timed(lambda: policytext.classify(batch, n_jobs=-1)))
         # Where the CPU time of one run goes: this process (client and scheduler) and each worker.
         pids = [os.getpid(), *sorted(client.run(os.getpid).values())]
-        start = _cpu_seconds(pids)
+        start, faults_start = _cpu_seconds(pids), _faults(pids)
         with joblib.parallel_config(backend="dask"):
             policytext.classify(batch, n_jobs=-1)
         cpu = [end - begin for begin, end in zip(start, _cpu_seconds(pids), strict=True)]
+        faults = [end - begin for begin, end in zip(faults_start, _faults(pids), strict=True)]
         peaks = client.run(_peak_rss_mib)
+        trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
     alone = min(alone, *(timed(lambda: policytext.classify(batch)) for _ in range(3)))
     return {
         "available": True,
@@ -98,8 +149,13 @@ def dask_throughput(sentences: list[str], large: int) -> dict[str, Any]:
         "dask_per_second": large / two,
         "dask_speedup": alone / two,
         "identical_results": same,
+        "cpu_seconds_serial": serial_cpu,
         "cpu_seconds_client_and_scheduler": cpu[0],
         "cpu_seconds_workers": cpu[1:],
+        "workers_cpu_vs_serial": sum(cpu[1:]) / serial_cpu,
+        "page_faults_serial": serial_faults,
+        "page_faults_workers": faults[1:],
+        "worker_malloc_trim_threshold": sorted(set(trim.values()), key=str),
         "worker_peak_rss_mib": sorted(peaks.values()),
     }
 
@@ -222,11 +278,21 @@ def run(data_dir: Path, quick: bool) -> dict[str, Any]:
     sentences = [d["text"] for d in read_jsonl(data_dir / "gold" / "dev.jsonl")] * 20
     documents = read_jsonl(data_dir / "corpus" / "dev_documents.jsonl")
     code = "import policytext; policytext.classify(['全面推进乡村振兴。'])"
+    large = 20_000 if quick else 100_000
+    gold = data_dir / "gold" / "dev.jsonl"
+    classify_large = (
+        "import json, policytext\n"
+        f"lines = open({str(gold)!r}, encoding='utf-8').read().splitlines()\n"
+        "sentences = [json.loads(line)['text'] for line in lines if line.strip()]\n"
+        f"policytext.classify((sentences * ({large} // len(sentences) + 1))[:{large}])\n"
+    )
     return {
-        "throughput": throughput(sentences, 20_000 if quick else 100_000),
+        "throughput": throughput(sentences, large),
+        "features": feature_cost(sentences, _CHUNK),
+        "classify_large_process": {"sentences": large, **measured_process(classify_large)},
         "latency": latency(sentences[: 200 if quick else 2000]),
         "document": document_cost(documents, 100_000),
-        "dask": dask_throughput(sentences, 20_000 if quick else 100_000),
+        "dask": dask_throughput(sentences, large),
         "cold_start_seconds": cold_start_seconds(code, 2 if quick else 5),
         "first_classify_process": measured_process(code),
         "size": installed_size(),

@@ -15,9 +15,9 @@ plain jieba segments.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
-from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,35 +30,46 @@ __all__ = ["SentenceVectorizer"]
 
 _SEPARATOR = "\n"
 _SHIFT = 21  # bits per code point; every Unicode code point fits
+_KEY_CHARS = 3  # characters a key holds: a length tag and three code points fill 64 bits
 
 IntArray = npt.NDArray[np.int64]
 KeyArray = npt.NDArray[np.uint64]
 
 
-def _flatten(sentences: Sequence[str]) -> tuple[str, IntArray]:
-    """Join the sentences with line breaks; return the text and each sentence's start.
+def _joined(sentences: Sequence[str]) -> str:
+    """The sentences joined by line breaks (a line break inside one becomes a space).
 
     A sentence in traditional characters is joined in its simplified form, which
     is what the model and the vocabulary know.
     """
-    cleaned = [
+    return _SEPARATOR.join(
         (simplified(sentence) if looks_traditional(sentence) else sentence).replace(_SEPARATOR, " ")
         for sentence in sentences
-    ]
-    lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
-    starts = np.zeros(len(cleaned), dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return _SEPARATOR.join(cleaned), starts
+    )
 
 
-def _char_keys(text: str, starts: IntArray, max_n: int) -> tuple[IntArray, KeyArray]:
-    """(sentence, key) of every character n-gram, n = 1..max_n, not crossing sentences."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    sentence_of = np.searchsorted(starts, np.arange(len(points)), side="right") - 1
+def _code_points(text: str) -> KeyArray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def _sentence_of(points: KeyArray) -> IntArray:
+    """The sentence each character of a joined text belongs to (a separator: the one before)."""
+    separator = points == ord(_SEPARATOR)
+    before: IntArray = np.cumsum(separator) - separator
+    return before
+
+
+def _char_keys(
+    points: KeyArray, sentence_of: IntArray, max_n: int, min_n: int = 1
+) -> tuple[IntArray, KeyArray]:
+    """(sentence, key) of every character n-gram, n = min_n..max_n, not crossing sentences.
+
+    The key of an n-gram is n followed by its code points, ``_SHIFT`` bits each.
+    """
     rows = [np.zeros(0, dtype=np.int64)]
     keys = [np.zeros(0, dtype=np.uint64)]
     inside = points != ord(_SEPARATOR)
-    for n in range(1, max_n + 1):
+    for n in range(min_n, max_n + 1):
         count = len(points) - n + 1
         if count <= 0:
             break
@@ -72,6 +83,21 @@ def _char_keys(text: str, starts: IntArray, max_n: int) -> tuple[IntArray, KeyAr
     return np.concatenate(rows), np.concatenate(keys)
 
 
+def _token_keys(points: KeyArray, starts: IntArray, lengths: IntArray) -> KeyArray:
+    """The key of each token of 1..``_KEY_CHARS`` characters, as :func:`_char_keys` makes it."""
+    keys = lengths.astype(np.uint64)
+    last = len(points) - 1
+    for offset in range(_KEY_CHARS):
+        longer = (keys << np.uint64(_SHIFT)) | points[np.minimum(starts + offset, last)]
+        keys = np.where(lengths > offset, longer, keys)
+    return keys
+
+
+def _starts(lengths: IntArray) -> IntArray:
+    """Where each of consecutive pieces of ``lengths`` characters starts."""
+    return np.cumsum(lengths) - lengths
+
+
 def _search(sorted_keys: KeyArray, keys: KeyArray) -> IntArray:
     """Index of each key in ``sorted_keys``, or -1, by binary search."""
     if len(sorted_keys) == 0:
@@ -81,46 +107,112 @@ def _search(sorted_keys: KeyArray, keys: KeyArray) -> IntArray:
 
 
 class _KeyIndex:
-    """Maps uint64 keys to their index in a sorted array, through a hash table.
+    """Maps uint64 keys to their index in a sorted array, through hash tables.
 
     Binary search over a large array costs more than all other feature work
-    together; one table look-up per key does not. Keys whose hash slot is
-    shared with another key fall back to binary search among those keys.
+    together; one table look-up per key does not. A slot (eight or more per
+    key) holds the index of its key, or one of two marks past the keys that
+    match no key: empty, or shared by several keys. The keys of shared slots
+    get a table of their own with another hash, and the few that share a slot
+    there too are found by binary search among themselves.
     """
 
-    _BITS = 22
-    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+    _MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+    _NO_KEY = np.iinfo(np.uint64).max  # above every n-gram key and word-pair key
 
     def __init__(self, sorted_keys: KeyArray) -> None:
-        self._keys = sorted_keys
-        slots = self._slot(sorted_keys)
-        table = np.full(1 << self._BITS, -1, dtype=np.int32)
-        table[slots] = np.arange(len(sorted_keys), dtype=np.int32)
-        used, counts = np.unique(slots, return_counts=True)
-        shared = np.isin(slots, used[counts > 1])
-        table[slots[shared]] = -2
-        self._table = table
-        self._shared_keys = sorted_keys[shared]
-        self._shared_index = np.flatnonzero(shared)
+        n = len(sorted_keys)
+        self._keys = np.append(sorted_keys, np.full(2, self._NO_KEY, dtype=np.uint64))
+        self._shared = n + 1
+        self._levels: list[tuple[np.uint64, np.uint64, npt.NDArray[np.int32]]] = []
+        index = np.arange(n)
+        for multiplier in self._MULTIPLIERS:
+            shift = np.uint64(64 - max((8 * len(index)).bit_length(), 8))
+            slots = self._slots(sorted_keys[index], multiplier, shift)
+            table = np.full(1 << (64 - int(shift)), n, dtype=np.int32)
+            table[slots] = index  # where keys share a slot, the last one wins it
+            table[slots[table[slots] != index]] = self._shared
+            shared = table[slots] == self._shared
+            self._levels.append((multiplier, shift, table))
+            index = index[shared]
+        self._rest_keys = sorted_keys[index]
+        self._rest_index = index
 
-    def _slot(self, keys: KeyArray) -> IntArray:
+    @staticmethod
+    def _slots(keys: KeyArray, multiplier: np.uint64, shift: np.uint64) -> KeyArray:
         with np.errstate(over="ignore"):
-            return ((keys * self._MULTIPLIER) >> np.uint64(64 - self._BITS)).astype(np.int64)
+            return (keys * multiplier) >> shift
 
-    def lookup(self, keys: KeyArray) -> IntArray:
+    def lookup(self, keys: KeyArray, level: int = 0) -> IntArray:
         """Index of each key, or -1."""
-        if len(self._keys) == 0:
-            return np.full(len(keys), -1, dtype=np.int64)
-        index = self._table[self._slot(keys)].astype(np.int64)
-        direct = index >= 0
-        result = np.full(len(keys), -1, dtype=np.int64)
-        candidates = index[direct]
-        result[direct] = np.where(self._keys[candidates] == keys[direct], candidates, -1)
-        shared = index == -2
+        if level == len(self._levels):
+            position = _search(self._rest_keys, keys)
+            return np.where(position >= 0, self._rest_index[position], -1)
+        multiplier, shift, table = self._levels[level]
+        candidates = table[self._slots(keys, multiplier, shift)]
+        found = np.where(self._keys[candidates] == keys, candidates, -1).astype(np.int64)
+        shared = candidates == self._shared
         if shared.any():
-            found = _search(self._shared_keys, keys[shared])
-            result[shared] = np.where(found >= 0, self._shared_index[found], -1)
-        return result
+            found[shared] = self.lookup(keys[shared], level + 1)
+        return found
+
+
+class _WordIndex:
+    """Maps tokens to their index in a word list: a word of up to ``_KEY_CHARS``
+    characters (nine tokens in ten) by the key of its characters, as character
+    n-grams are found, a longer one through a dict."""
+
+    def __init__(self, words: list[str]) -> None:
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        short = np.flatnonzero(lengths <= _KEY_CHARS)
+        text = "".join(words[i] for i in short.tolist())
+        keys = _token_keys(_code_points(text), _starts(lengths[short]), lengths[short])
+        order = np.argsort(keys)
+        self._short = _KeyIndex(keys[order])
+        self._short_ids = short[order]
+        self._long = {word: i for i, word in enumerate(words) if len(word) > _KEY_CHARS}
+
+    def lookup(
+        self, tokens: list[str], points: KeyArray, starts: IntArray, lengths: IntArray
+    ) -> IntArray:
+        """Index of each token (``tokens`` at ``starts`` in the text of ``points``), or -1."""
+        ids = np.full(len(tokens), -1, dtype=np.int64)
+        short = lengths <= _KEY_CHARS
+        found = self._short.lookup(_token_keys(points, starts[short], lengths[short]))
+        ids[short] = np.where(found >= 0, self._short_ids[found], -1)
+        get = self._long.get
+        long = np.flatnonzero(~short).tolist()
+        ids[long] = [get(tokens[i], -1) for i in long]
+        return ids
+
+
+class _CharIndex:
+    """Maps the character n-grams of a text to their index in a sorted array of keys:
+    single characters (a third of all n-grams) through a table over code points,
+    longer n-grams through a :class:`_KeyIndex`."""
+
+    def __init__(self, sorted_keys: KeyArray) -> None:
+        longer = np.uint64(2) << np.uint64(_SHIFT)  # the smallest key of two characters
+        n_single = int(np.searchsorted(sorted_keys, longer))
+        code_points = sorted_keys[:n_single] & np.uint64((1 << _SHIFT) - 1)
+        self._single = np.full(sys.maxunicode + 1, -1, dtype=np.int32)
+        self._single[code_points.astype(np.intp)] = np.arange(n_single, dtype=np.int32)
+        self._longer = _KeyIndex(sorted_keys[n_single:])
+        self._n_single = n_single
+
+    def lookup(
+        self, points: KeyArray, sentence_of: IntArray, max_n: int
+    ) -> tuple[IntArray, IntArray]:
+        """(sentence, index) of each known n-gram of the text of ``points``, n = 1..max_n."""
+        single = self._single[points.astype(np.intp)]
+        known = (single >= 0) & (points != ord(_SEPARATOR))
+        rows, keys = _char_keys(points, sentence_of, max_n, min_n=2)
+        found = self._longer.lookup(keys)
+        longer = found >= 0
+        return (
+            np.concatenate([sentence_of[known], rows[longer]]),
+            np.concatenate([single[known], found[longer] + self._n_single]),
+        )
 
 
 def _document_frequency(rows: IntArray, keys: KeyArray) -> tuple[KeyArray, IntArray]:
@@ -129,12 +221,17 @@ def _document_frequency(rows: IntArray, keys: KeyArray) -> tuple[KeyArray, IntAr
     return keys, counts
 
 
-def _normalize_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Scale each row to unit L2 norm (rows of zeros stay zero), in place."""
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
-    return matrix
+class _Analysis(NamedTuple):
+    """What features are counted from: the tokens of a batch of sentences joined by
+    line breaks, with their sentence, start and length, and the text's code points
+    with their sentence."""
+
+    tokens: list[str]
+    token_rows: IntArray
+    token_starts: IntArray
+    token_lengths: IntArray
+    points: KeyArray
+    sentence_of: IntArray
 
 
 class SentenceVectorizer:
@@ -155,38 +252,43 @@ class SentenceVectorizer:
         self.char_max_n = char_max_n
         self.word_bigrams = word_bigrams
 
-    def _analyze(self, sentences: Sequence[str]) -> tuple[list[str], IntArray, IntArray, KeyArray]:
-        """Tokens with their sentence, and character n-gram keys with theirs."""
-        text, starts = _flatten(sentences)
+    def _analyze(self, sentences: Sequence[str]) -> _Analysis:
+        text = _joined(sentences)
         tokens = _BATCH_TOKENIZER.tokenize(text)
+        points = _code_points(text)
+        sentence_of = _sentence_of(points)
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        token_rows = np.searchsorted(starts, np.cumsum(lengths) - lengths, side="right") - 1
-        char_rows, char_keys = _char_keys(text, starts, self.char_max_n)
-        return tokens, token_rows, char_rows, char_keys
+        starts = _starts(lengths)
+        return _Analysis(tokens, sentence_of[starts], starts, lengths, points, sentence_of)
 
     def fit(self, sentences: Sequence[str], y: Any = None) -> SentenceVectorizer:
         """Learn the n-gram vocabularies and their idf from ``sentences``."""
-        tokens, token_rows, char_rows, char_keys = self._analyze(sentences)
+        analysis = self._analyze(sentences)
         n = len(sentences)
         word_df: dict[str, set[int]] = {}
-        for token, row in zip(tokens, token_rows.tolist(), strict=True):
+        for token, row in zip(analysis.tokens, analysis.token_rows.tolist(), strict=True):
             if not token.isspace():
                 word_df.setdefault(token, set()).add(row)
         words = sorted(token for token, rows in word_df.items() if len(rows) >= self.min_df)
         self.words_ = np.array(words, dtype=str)
-        self.__dict__.pop("_cached_indexes", None)
         word_counts = np.array([len(word_df[word]) for word in words], dtype=np.int64)
         bigram_keys = np.zeros(0, dtype=np.uint64)
         bigram_counts = np.zeros(0, dtype=np.int64)
         if self.word_bigrams:
-            index = {word: i for i, word in enumerate(words)}
-            ids = np.fromiter(map(index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-            bigram_keys, bigram_counts = _document_frequency(*self._bigram_keys(ids, token_rows))
+            ids = _WordIndex(words).lookup(
+                analysis.tokens, analysis.points, analysis.token_starts, analysis.token_lengths
+            )
+            bigram_keys, bigram_counts = _document_frequency(
+                *self._bigram_keys(ids, analysis.token_rows)
+            )
         keep = bigram_counts >= self.min_df
         self.bigrams_ = bigram_keys[keep]
-        char_unique, char_counts = _document_frequency(char_rows, char_keys)
+        char_unique, char_counts = _document_frequency(
+            *_char_keys(analysis.points, analysis.sentence_of, self.char_max_n)
+        )
         keep = char_counts >= self.min_df
         self.chars_ = char_unique[keep]
+        self.__dict__.pop("_cached_indexes", None)
         df = np.concatenate(
             [word_counts, bigram_counts[bigram_counts >= self.min_df], char_counts[keep]]
         )
@@ -210,18 +312,19 @@ class SentenceVectorizer:
         state.pop("_cached_indexes", None)  # rebuilt on first use
         return state
 
-    def _indexes(self) -> tuple[dict[str, int], _KeyIndex, _KeyIndex]:
+    def _indexes(self) -> tuple[_WordIndex, _KeyIndex, _CharIndex]:
         """Look-up structures derived from the fitted arrays, built once."""
         cached = self.__dict__.get("_cached_indexes")
         if cached is None:
-            words = {str(word): i for i, word in enumerate(self.words_)}
-            cached = (words, _KeyIndex(self.bigrams_), _KeyIndex(self.chars_))
+            words = _WordIndex([str(word) for word in self.words_])
+            cached = (words, _KeyIndex(self.bigrams_), _CharIndex(self.chars_))
             self._cached_indexes = cached
         return cached
 
-    def _word_ids(self, tokens: list[str]) -> IntArray:
-        get = self._indexes()[0].get
-        return np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+    def _word_ids(self, analysis: _Analysis) -> IntArray:
+        return self._indexes()[0].lookup(
+            analysis.tokens, analysis.points, analysis.token_starts, analysis.token_lengths
+        )
 
     def _bigram_keys(self, ids: IntArray, rows: IntArray) -> tuple[IntArray, KeyArray]:
         same = (rows[1:] == rows[:-1]) & (ids[1:] >= 0) & (ids[:-1] >= 0)
@@ -231,36 +334,56 @@ class SentenceVectorizer:
 
     def transform(self, sentences: Sequence[str]) -> sparse.csr_matrix:
         """Return the TF-IDF matrix of ``sentences``, one row each."""
-        n = len(sentences)
+        n_rows, n_cols = len(sentences), len(self.idf_)
+        if n_rows == 0:
+            return sparse.csr_matrix((0, n_cols))
         n_words, n_bigrams = len(self.words_), len(self.bigrams_)
-        if n == 0:
-            return sparse.csr_matrix((0, len(self.idf_)))
-        tokens, token_rows, char_rows, char_keys = self._analyze(sentences)
-        ids = self._word_ids(tokens)
+        analysis = self._analyze(sentences)
+        # One (row, column) pair per occurrence, as row * n_cols + column.
+        ids = self._word_ids(analysis)
         known = ids >= 0
-        word_rows, word_cols = [token_rows[known]], [ids[known]]
-        if self.word_bigrams and len(tokens) > 1:
-            bigram_rows, keys = self._bigram_keys(ids, token_rows)
+        pairs = [analysis.token_rows[known] * n_cols + ids[known]]
+        if self.word_bigrams:
+            rows, keys = self._bigram_keys(ids, analysis.token_rows)
             found = self._indexes()[1].lookup(keys)
-            word_rows.append(bigram_rows[found >= 0])
-            word_cols.append(found[found >= 0] + n_words)
-        char_cols = self._indexes()[2].lookup(char_keys)
-        blocks = [
-            (np.concatenate(word_rows), np.concatenate(word_cols), slice(0, n_words + n_bigrams)),
-            (
-                char_rows[char_cols >= 0],
-                char_cols[char_cols >= 0],
-                slice(n_words + n_bigrams, None),
-            ),
-        ]
-        matrices = []
-        for rows, cols, part in blocks:
-            idf = self.idf_[part]
-            counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(idf)))
-            counts.sum_duplicates()
-            counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-            matrices.append(_normalize_rows(counts))
-        return sparse.hstack(matrices, format="csr")
+            pairs.append(rows[found >= 0] * n_cols + (found[found >= 0] + n_words))
+        rows, found = self._indexes()[2].lookup(
+            analysis.points, analysis.sentence_of, self.char_max_n
+        )
+        rows *= n_cols
+        rows += found
+        rows += n_words + n_bigrams
+        pairs.append(rows)
+        return self._tfidf(np.concatenate(pairs), n_rows)
+
+    def _tfidf(self, pairs: IntArray, n_rows: int) -> sparse.csr_matrix:
+        """Sublinear tf times idf from (row, column) pairs, one per occurrence; the word
+        block (words and pairs) and the character block each L2-normalised per row."""
+        n_cols = len(self.idf_)
+        pairs.sort()  # by row, then column: the order of a CSR matrix
+        new = np.empty(len(pairs), dtype=bool)
+        new[:1] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        counts = np.diff(first, append=len(pairs))
+        pairs = pairs[first]
+        row_starts = np.arange(n_rows + 1) * n_cols
+        indptr = np.searchsorted(pairs, row_starts)
+        cols = pairs - np.repeat(row_starts[:-1], np.diff(indptr))
+        data = (1 + np.log(counts)) * self.idf_[cols]
+        # Each row's word block, then its character block.
+        bounds = np.empty(2 * n_rows + 1, dtype=np.int64)
+        bounds[0::2] = indptr
+        bounds[1::2] = np.searchsorted(
+            pairs, row_starts[:-1] + len(self.words_) + len(self.bigrams_)
+        )
+        sizes = np.diff(bounds)
+        filled = sizes > 0
+        norms = np.sqrt(np.add.reduceat(data * data, bounds[:-1][filled]))
+        data /= np.repeat(norms, sizes[filled])
+        matrix = sparse.csr_matrix((data, cols, indptr), shape=(n_rows, n_cols))
+        matrix.has_canonical_format = True
+        return matrix
 
     def feature_names(self) -> list[str]:
         """A readable name per feature column: ``w:词``, ``w:词 词``, ``c:字串``."""
@@ -281,6 +404,6 @@ def _decode_char_key(key: int) -> str:
 
 # Sentences of a batch are segmented in one call, so the tokenizer must not
 # carry quoted terms from one sentence to another, nor judge the script of the
-# whole batch (_flatten does it per sentence): a sentence's features never
+# whole batch (_joined does it per sentence): a sentence's features never
 # depend on the rest of its batch.
 _BATCH_TOKENIZER = PolicyTokenizer(learn_quoted_terms=False, read_traditional=False)

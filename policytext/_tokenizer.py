@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._errors import InvalidInputError
@@ -45,16 +45,17 @@ _TERM_CHAR = r"[^\s“”「」『』‘’，,。！!？?；;：:、（）()《
 #   compatibility ideographs): jieba emits each alone, rjieba may join them;
 #   they are one token each here.
 # The pattern starts with one character class, which lets the regex engine skip
-# ahead quickly; each branch then checks what that first character was.
+# ahead quickly; each branch then checks what that first character was. The
+# whole span is a group, so that ``split`` returns the spans between the parts.
 _RARE_HAN = "\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _ATOMIC_SPAN = re.compile(
-    rf"[0-9０-９A-Za-z一二{_RARE_HAN}](?:"
+    rf"([0-9０-９A-Za-z一二{_RARE_HAN}](?:"
     r"(?<=[0-9０-９])(?<![A-Za-z0-9０-９.．][0-9０-９])[0-9０-９]*(?:[.．][0-9０-９]+)?"
     r"(?:万亿|[%％年月日时分秒万亿]|(?![A-Za-z0-9０-９.．]))"
     r"|(?<=[A-Za-z0-9])[A-Za-z0-9]*(?:[._\-][A-Za-z0-9]+)+"
     r"|(?<=[一二])[〇○][〇○零一二三四五六七八九]{2}年"
     rf"|(?<=[{_RARE_HAN}])"
-    r")"
+    r"))"
 )
 
 # Document numbers (文号), one token too: the issuing office's abbreviation, the
@@ -65,6 +66,14 @@ _DOCUMENT_NUMBER = re.compile(
     r"(?<![\u4e00-\u9fff])(?:根据|依据|按照|依照|参照|参见|详见|见|据)?"
     r"([\u4e00-\u9fff]{1,8}[〔［\[【](?:19|20)[0-9]{2}[〕］\]】][0-9]{1,5}号)"
 )
+# The year and serial alone, which the regex engine finds much faster: a document
+# number ends with one, at most 10 characters after the match starts.
+_YEAR_AND_SERIAL = re.compile(r"[〔［\[【](?:19|20)[0-9]{2}[〕］\]】][0-9]{1,5}号")
+_BEFORE_YEAR = 10
+
+# Stands in for a protected span while the rest of the text is segmented: a
+# character the segmenters always emit alone.
+_PLACEHOLDER = "\x00"
 
 
 @functools.lru_cache(maxsize=8)
@@ -101,18 +110,53 @@ def _resolve(source: VocabularySource) -> dict[str, int | None]:
     return words
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` that become one token each, sorted, not overlapping."""
-    spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
-    numbers = [match.span(1) for match in _DOCUMENT_NUMBER.finditer(text)] if "号" in text else []
+def _document_numbers(text: str) -> list[tuple[int, int]]:
+    """Spans of the document numbers in ``text``, as ``_DOCUMENT_NUMBER.finditer`` finds them."""
+    spans: list[tuple[int, int]] = []
+    searched = 0  # where the previous match ended
+    for hit in _YEAR_AND_SERIAL.finditer(text):
+        start = max(searched, hit.start() - _BEFORE_YEAR)
+        match = _DOCUMENT_NUMBER.search(text, start, hit.end())
+        if match:
+            spans.append(match.span(1))
+            searched = match.end()
+    return spans
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` as parts to segment and spans that are one token each, alternating:
+    ``[part, span, part, …, part]`` (parts may be empty)."""
+    numbers = _document_numbers(text) if "号" in text else []
     if not numbers:
-        return spans
+        return _ATOMIC_SPAN.split(text)
     # Leftmost first and, at the same start, longest first; drop overlaps.
-    kept: list[tuple[int, int]] = []
+    spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
+    pieces: list[str] = []
+    position = 0
     for start, end in sorted(spans + numbers, key=lambda span: (span[0], -span[1])):
-        if not kept or start >= kept[-1][1]:
-            kept.append((start, end))
-    return kept
+        if start >= position:
+            pieces += (text[position:start], text[start:end])
+            position = end
+    pieces.append(text[position:])
+    return pieces
+
+
+def _cut_around(cut: Callable[[str], list[str]], pieces: list[str]) -> list[str]:
+    """``cut`` of each part of ``pieces`` (see :func:`_pieces`) with each span as one token.
+
+    One call of the segmenter: the parts are joined by ``_PLACEHOLDER``, which
+    the segmenter emits alone and which separates the parts as the spans did;
+    each placeholder is then replaced by its span. A placeholder character the
+    text itself holds is skipped.
+    """
+    parts = pieces[0::2]
+    tokens = cut(_PLACEHOLDER.join(parts))
+    found = 0  # tokens before this index have been looked at
+    for part, span in zip(parts, pieces[1::2], strict=False):  # one part more than spans
+        for _ in range(part.count(_PLACEHOLDER) + 1):
+            found = tokens.index(_PLACEHOLDER, found) + 1
+        tokens[found - 1] = span
+    return tokens
 
 
 def _join_uses(text: str, tokens: list[str], terms: list[str]) -> list[str]:
@@ -304,15 +348,7 @@ class PolicyTokenizer:
 
     def _tokens(self, text: str) -> list[str]:
         cut = self._loaded_segmenter().cut
-        tokens: list[str] = []
-        position = 0
-        for start, end in _protected_spans(text):
-            if start > position:
-                tokens.extend(cut(text[position:start]))
-            tokens.append(text[start:end])
-            position = end
-        if position < len(text):
-            tokens.extend(cut(text[position:]))
+        tokens = _cut_around(cut, _pieces(text))
         if self.granularity == "fine":
             parts = self._parts
             if parts.keys().isdisjoint(tokens):

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import itertools
+import math
 import pickle
+from collections import Counter
 
 import numpy as np
 
-from policytext._features import SentenceVectorizer
+from policytext import PolicyTokenizer
+from policytext._features import SentenceVectorizer, _KeyIndex, _WordIndex
+from policytext._script import looks_traditional, simplified
 
 TRAIN = ["推进乡村振兴。", "发展数字经济。", "推进数字乡村建设。", "PM2.5浓度下降。"]
 
@@ -43,3 +48,90 @@ def test_empty_batch_and_pickle_round_trip() -> None:
     restored = pickle.loads(pickle.dumps(vectorizer))
     assert (restored.transform(TRAIN) != vectorizer.transform(TRAIN)).nnz == 0
     assert restored.get_params() == {"min_df": 1, "char_max_n": 3, "word_bigrams": True}
+
+
+def _reference_features(vectorizer: SentenceVectorizer, sentences: list[str]) -> np.ndarray:
+    """The features by their definition: n-grams counted one Python loop at a time,
+    sublinear tf times idf, each block scaled to unit length."""
+    column = {name: i for i, name in enumerate(vectorizer.feature_names())}
+    words = {str(word) for word in vectorizer.words_}
+    n_words = len(vectorizer.words_) + len(vectorizer.bigrams_)
+    tokenizer = PolicyTokenizer(learn_quoted_terms=False, read_traditional=False)
+    matrix = np.zeros((len(sentences), len(column)))
+    for row, sentence in enumerate(sentences):
+        text = simplified(sentence) if looks_traditional(sentence) else sentence
+        text = text.replace("\n", " ")
+        tokens = tokenizer.tokenize(text)
+        counts = Counter(f"w:{token}" for token in tokens)
+        counts += Counter(
+            f"w:{a} {b}" for a, b in itertools.pairwise(tokens) if a in words and b in words
+        )
+        counts += Counter(
+            f"c:{text[i : i + n]}" for n in (1, 2, 3) for i in range(len(text) - n + 1)
+        )
+        for name, count in counts.items():
+            if name in column:
+                matrix[row, column[name]] = (1 + math.log(count)) * vectorizer.idf_[column[name]]
+        for block in (slice(0, n_words), slice(n_words, None)):
+            norm = np.linalg.norm(matrix[row, block])
+            if norm:
+                matrix[row, block] /= norm
+    return matrix
+
+
+ODD = [
+    "推进推进推进乡村振兴，乡村振兴。",  # words, pairs and characters seen more than once
+    "国发〔2021〕29号要求PM2.5浓度下降5.2%。",
+    "𠀀𠀁字和\x00占位符",  # characters outside the BMP, the placeholder character
+    "發展數字經濟，推進數字鄉村。",  # traditional: read as simplified
+    "a b\nc",
+    "",
+]
+
+
+def test_features_match_their_definition() -> None:
+    vectorizer = SentenceVectorizer(min_df=1).fit([*TRAIN, *ODD])
+    sentences = [*TRAIN, *ODD, "推进乡村振兴和数字经济。", "完全没见过的字"]
+    assert np.allclose(
+        vectorizer.transform(sentences).toarray(), _reference_features(vectorizer, sentences)
+    )
+
+
+def test_key_index_finds_every_key_and_nothing_else() -> None:
+    # Enough keys that slots are shared in the first table and in the second.
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(1, 2**63, size=60_000, dtype=np.uint64))
+    index = _KeyIndex(keys)
+    assert len(index._rest_keys) > 0  # the binary-search level is reached
+    absent = rng.integers(1, 2**63, size=20_000, dtype=np.uint64)
+    absent = absent[~np.isin(absent, keys)]
+    queries = np.concatenate([keys, absent, keys[::7]])
+    expected = np.concatenate(
+        [np.arange(len(keys)), np.full(len(absent), -1), np.arange(0, len(keys), 7)]
+    )
+    assert np.array_equal(index.lookup(queries), expected)
+    assert np.array_equal(_KeyIndex(keys[:0]).lookup(keys[:5]), np.full(5, -1))
+
+
+def test_word_index_agrees_with_a_dict() -> None:
+    words = ["中", "中国", "中国式", "中国式现代化", "𠀀", "a", "PM2.5", "新质生产力"]
+    tokens = [
+        "中国式现代化",
+        "中国",
+        "中",
+        "国",
+        "𠀀",
+        "a",
+        "ab",
+        "PM2.5",
+        "新质生产",
+        " ",
+        "\n",
+        "式",
+    ]
+    text = "".join(tokens)
+    lengths = np.array([len(token) for token in tokens])
+    starts = np.cumsum(lengths) - lengths
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    found = _WordIndex(words).lookup(tokens, points, starts, lengths)
+    assert found.tolist() == [words.index(t) if t in words else -1 for t in tokens]

@@ -17,6 +17,7 @@ JIEBA = PolicyTokenizer(backend="jieba")
 FINE_RJIEBA = PolicyTokenizer(backend="rjieba", granularity="fine")
 FINE_JIEBA = PolicyTokenizer(backend="jieba", granularity="fine")
 WITHOUT_QUOTE_RULE = PolicyTokenizer(learn_quoted_terms=False)
+JIEBA_WITHOUT_QUOTE_RULE = PolicyTokenizer(backend="jieba", learn_quoted_terms=False)
 
 # Characters policy text is made of, plus the awkward ones.
 policy_chars = st.sampled_from(
@@ -309,3 +310,53 @@ def test_global_jieba_is_left_alone() -> None:
     before = (jieba.dt.initialized, len(jieba.dt.FREQ))
     PolicyTokenizer(backend="jieba", vocabulary={"黄小西吃晚饭": 3}).tokenize("黄小西吃晚饭")
     assert (jieba.dt.initialized, len(jieba.dt.FREQ)) == before
+
+
+def _cut_each_part(tokenizer: PolicyTokenizer, text: str) -> list[str]:
+    """The segmentation by its definition: each part between protected spans cut on its
+    own, each span one token."""
+    from policytext._tokenizer import _pieces
+
+    cut = tokenizer._loaded_segmenter().cut
+    pieces = _pieces(text)
+    tokens: list[str] = []
+    for index, piece in enumerate(pieces):
+        tokens += cut(piece) if index % 2 == 0 else [piece]
+    return tokens
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    policy_text | st.lists(policy_pieces | policy_chars | st.just("\x00"), max_size=20).map("".join)
+)
+def test_one_segmenter_call_cuts_as_each_part_alone(text: str) -> None:
+    # The parts are segmented in one call, joined by a placeholder character;
+    # that must cut as segmenting each part on its own, also where the text
+    # holds the placeholder character itself.
+    from policytext._tokenizer import _cut_around, _pieces
+
+    for tokenizer in (WITHOUT_QUOTE_RULE, JIEBA_WITHOUT_QUOTE_RULE):
+        cut = tokenizer._loaded_segmenter().cut
+        assert _cut_around(cut, _pieces(text)) == _cut_each_part(tokenizer, text)
+
+
+def test_placeholder_character_in_the_text_stays_where_it_was() -> None:
+    text = "2024年\x00推进\x00国发〔2021〕29号\x00\x00ABC-1文件"
+    tokens = WITHOUT_QUOTE_RULE.tokenize(text)
+    assert "".join(tokens) == text
+    assert tokens.count("\x00") == 4
+    assert {"2024年", "国发〔2021〕29号", "ABC-1"} <= set(tokens)
+
+
+document_number_text = st.lists(
+    st.sampled_from([*"国发办函据根见按照号〔〕[]【】［］年的 ，", "2021", "19", "20", "29", "5"]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(document_number_text)
+def test_document_numbers_are_found_as_the_full_pattern_finds_them(text: str) -> None:
+    from policytext._tokenizer import _DOCUMENT_NUMBER, _document_numbers
+
+    assert _document_numbers(text) == [m.span(1) for m in _DOCUMENT_NUMBER.finditer(text)]

@@ -172,13 +172,12 @@ class _WordIndex:
         self._short_ids = short[order]
         self._long = {word: i for i, word in enumerate(words) if len(word) > _KEY_CHARS}
 
-    def lookup(
-        self, tokens: list[str], points: KeyArray, starts: IntArray, lengths: IntArray
-    ) -> IntArray:
-        """Index of each token (``tokens`` at ``starts`` in the text of ``points``), or -1."""
+    def lookup(self, analysis: _Analysis) -> IntArray:
+        """Index of each token of ``analysis``, or -1."""
+        tokens, starts, lengths = analysis.tokens, analysis.token_starts, analysis.token_lengths
         ids = np.full(len(tokens), -1, dtype=np.int64)
         short = lengths <= _KEY_CHARS
-        found = self._short.lookup(_token_keys(points, starts[short], lengths[short]))
+        found = self._short.lookup(_token_keys(analysis.points, starts[short], lengths[short]))
         ids[short] = np.where(found >= 0, self._short_ids[found], -1)
         get = self._long.get
         long = np.flatnonzero(~short).tolist()
@@ -200,10 +199,9 @@ class _CharIndex:
         self._longer = _KeyIndex(sorted_keys[n_single:])
         self._n_single = n_single
 
-    def lookup(
-        self, points: KeyArray, sentence_of: IntArray, max_n: int
-    ) -> tuple[IntArray, IntArray]:
-        """(sentence, index) of each known n-gram of the text of ``points``, n = 1..max_n."""
+    def lookup(self, analysis: _Analysis, max_n: int) -> tuple[IntArray, IntArray]:
+        """(sentence, index) of each known n-gram of the text of ``analysis``, n = 1..max_n."""
+        points, sentence_of = analysis.points, analysis.sentence_of
         single = self._single[points.astype(np.intp)]
         known = (single >= 0) & (points != ord(_SEPARATOR))
         rows, keys = _char_keys(points, sentence_of, max_n, min_n=2)
@@ -275,9 +273,7 @@ class SentenceVectorizer:
         bigram_keys = np.zeros(0, dtype=np.uint64)
         bigram_counts = np.zeros(0, dtype=np.int64)
         if self.word_bigrams:
-            ids = _WordIndex(words).lookup(
-                analysis.tokens, analysis.points, analysis.token_starts, analysis.token_lengths
-            )
+            ids = _WordIndex(words).lookup(analysis)
             bigram_keys, bigram_counts = _document_frequency(
                 *self._bigram_keys(ids, analysis.token_rows)
             )
@@ -321,11 +317,6 @@ class SentenceVectorizer:
             self._cached_indexes = cached
         return cached
 
-    def _word_ids(self, analysis: _Analysis) -> IntArray:
-        return self._indexes()[0].lookup(
-            analysis.tokens, analysis.points, analysis.token_starts, analysis.token_lengths
-        )
-
     def _bigram_keys(self, ids: IntArray, rows: IntArray) -> tuple[IntArray, KeyArray]:
         same = (rows[1:] == rows[:-1]) & (ids[1:] >= 0) & (ids[:-1] >= 0)
         size = np.uint64(max(len(self.words_), 1))
@@ -340,16 +331,14 @@ class SentenceVectorizer:
         n_words, n_bigrams = len(self.words_), len(self.bigrams_)
         analysis = self._analyze(sentences)
         # One (row, column) pair per occurrence, as row * n_cols + column.
-        ids = self._word_ids(analysis)
+        ids = self._indexes()[0].lookup(analysis)
         known = ids >= 0
         pairs = [analysis.token_rows[known] * n_cols + ids[known]]
         if self.word_bigrams:
             rows, keys = self._bigram_keys(ids, analysis.token_rows)
             found = self._indexes()[1].lookup(keys)
             pairs.append(rows[found >= 0] * n_cols + (found[found >= 0] + n_words))
-        rows, found = self._indexes()[2].lookup(
-            analysis.points, analysis.sentence_of, self.char_max_n
-        )
+        rows, found = self._indexes()[2].lookup(analysis, self.char_max_n)
         rows *= n_cols
         rows += found
         rows += n_words + n_bigrams

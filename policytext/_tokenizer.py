@@ -127,9 +127,10 @@ def _pieces(text: str) -> list[str]:
     """``text`` as parts to segment and spans that are one token each, alternating:
     ``[part, span, part, …, part]`` (parts may be empty)."""
     numbers = _document_numbers(text) if "号" in text else []
-    if not numbers:
+    if not numbers:  # the usual text: one C call (a quarter faster than the merge below)
         return _ATOMIC_SPAN.split(text)
-    # Leftmost first and, at the same start, longest first; drop overlaps.
+    # Document numbers and atomic spans merged: leftmost first and, at the same
+    # start, longest first; drop overlaps.
     spans = [match.span() for match in _ATOMIC_SPAN.finditer(text)]
     pieces: list[str] = []
     position = 0

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 
 from policytext import PolicyTokenizer
-from policytext._features import SentenceVectorizer, _KeyIndex, _WordIndex
+from policytext._features import SentenceVectorizer, _Analysis, _KeyIndex, _WordIndex
 from policytext._script import looks_traditional, simplified
 
 TRAIN = ["推进乡村振兴。", "发展数字经济。", "推进数字乡村建设。", "PM2.5浓度下降。"]
@@ -133,5 +133,7 @@ def test_word_index_agrees_with_a_dict() -> None:
     lengths = np.array([len(token) for token in tokens])
     starts = np.cumsum(lengths) - lengths
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    found = _WordIndex(words).lookup(tokens, points, starts, lengths)
+    rows = np.zeros(len(tokens), dtype=np.int64)
+    analysis = _Analysis(tokens, rows, starts, lengths, points, np.zeros(len(text), dtype=np.int64))
+    found = _WordIndex(words).lookup(analysis)
     assert found.tolist() == [words.index(t) if t in words else -1 for t in tokens]

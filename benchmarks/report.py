@@ -459,8 +459,11 @@ def _dask_rows(dask: dict[str, Any]) -> list[str]:
         f"share the cores) | {dask['n_jobs_1_beside_cluster_per_second']:,.0f} sentences/s "
         f"({dask['n_jobs_1_beside_cluster_per_second'] / dask['n_jobs_1_per_second']:.2f}× "
         "without) |",
-        f"| CPU seconds of one Dask run: client and scheduler process / each worker "
-        f"(a serial run: {dask['cpu_seconds_serial']:.2f} s) | "
+        f"| CPU seconds of a Dask run (the least of three runs: each run's workers "
+        f"against serial "
+        f"{', '.join(f'{r:.2f}×' for r in dask['workers_cpu_vs_serial_each_run'])}): "
+        f"client and scheduler process / each worker "
+        f"(a serial run, the least of three: {dask['cpu_seconds_serial']:.2f} s) | "
         f"{dask['cpu_seconds_client_and_scheduler']:.2f} / "
         f"{' / '.join(f'{c:.2f}' for c in dask['cpu_seconds_workers'])} |",
         "| **workers' CPU seconds against a serial run** (MALLOC_TRIM_THRESHOLD_ in the "

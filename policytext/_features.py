@@ -335,15 +335,16 @@ class SentenceVectorizer:
             return sparse.csr_matrix((0, n_cols))
         n_words, n_bigrams = len(self.words_), len(self.bigrams_)
         analysis = self._analyze(sentences)
+        words, bigrams, chars = self._indexes()
         # One (row, column) pair per occurrence, as row * n_cols + column.
-        ids = self._indexes()[0].lookup(analysis)
+        ids = words.lookup(analysis)
         known = ids >= 0
         pairs = [analysis.token_rows[known] * n_cols + ids[known]]
         if self.word_bigrams:
             rows, keys = self._bigram_keys(ids, analysis.token_rows)
-            found = self._indexes()[1].lookup(keys)
+            found = bigrams.lookup(keys)
             pairs.append(rows[found >= 0] * n_cols + (found[found >= 0] + n_words))
-        rows, found = self._indexes()[2].lookup(analysis, self.char_max_n)
+        rows, found = chars.lookup(analysis, self.char_max_n)
         rows *= n_cols
         rows += found
         rows += n_words + n_bigrams
